@@ -1,0 +1,89 @@
+"""The FastAPI application: opens the index and loads the model once, at start-up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.routers import articles, ask, health
+from newsdesk.settings import Settings
+from qa.embedding import Embedder, SentenceTransformerEmbedder
+from qa.ingest import add_paths
+from qa.pipeline import Newsdesk
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("newsdesk")
+
+
+def _seed_if_empty(desk: Newsdesk, settings: Settings) -> None:
+    if settings.seed_dir is None or desk.counts()[0] > 0:
+        return
+    outcomes = add_paths(desk, [str(settings.seed_dir)])
+    added = sum(len(o.results) for o in outcomes)
+    for outcome in outcomes:
+        if outcome.error:
+            log.warning("seed not added: %s", outcome.error)
+    desk.save()
+    log.info("indexed %d seed articles from %s", added, settings.seed_dir)
+
+
+def _snapshot_periodically(desk: Newsdesk, every: float, stop: threading.Event) -> None:
+    """Write the FAISS snapshot now and then; the store stays the source of truth."""
+    while not stop.wait(every):
+        try:
+            desk.save()
+        except OSError:
+            log.exception("could not write the vector snapshot; will retry")
+
+
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: Configuration; read from the environment when omitted.
+        embedder: An already loaded embedding model (tests share one); loaded
+            from ``settings`` at start-up when omitted.
+    """
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        model = embedder or SentenceTransformerEmbedder(settings.embedder_config())
+        desk = Newsdesk(settings.data_dir, model)
+        _seed_if_empty(desk, settings)
+        app.state.desk = desk
+        app.state.settings = settings
+        stop = threading.Event()
+        saver = threading.Thread(target=_snapshot_periodically, args=(desk, settings.snapshot_seconds, stop), daemon=True)
+        saver.start()
+        articles_count, passages_count = desk.counts()
+        log.info("serving %d articles (%d passages) from %s", articles_count, passages_count, settings.data_dir)
+        try:
+            yield
+        finally:
+            stop.set()
+            saver.join(timeout=5)
+            desk.close()
+
+    app = FastAPI(
+        title="newsdesk",
+        description="Ask questions about news articles; every answer comes with verbatim, linked quotes.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"]
+        )
+    install_error_handlers(app)
+    app.include_router(ask.router)
+    app.include_router(articles.router)
+    app.include_router(health.router)
+    return app

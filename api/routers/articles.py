@@ -1,0 +1,91 @@
+"""Articles: add (one or many), list, read, remove."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
+
+from api.deps import get_desk, require_api_key
+from api.schemas import (
+    MAX_ARTICLES_PER_REQUEST,
+    AddArticlesResponse,
+    AddedArticle,
+    ArticleIn,
+    ArticleListOut,
+    ArticleOut,
+    ArticleSummaryOut,
+    DeletedArticle,
+    ErrorOut,
+)
+from qa.pipeline import Newsdesk
+from qa.types import ArticleDraft
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+
+def _draft(article: ArticleIn) -> ArticleDraft:
+    return ArticleDraft(
+        title=article.title,
+        text=article.text,
+        url=article.url,
+        published=article.published.isoformat() if article.published else None,
+        source=article.source,
+        id=article.id,
+    )
+
+
+@router.post(
+    "",
+    response_model=AddArticlesResponse,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require_api_key)],
+    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+def add_articles(
+    body: Annotated[ArticleIn | list[ArticleIn], Body()], desk: Newsdesk = Depends(get_desk)
+) -> AddArticlesResponse:
+    """Add one article or a list of them. An identical article is left unchanged;
+    an article whose `id` is already stored replaces it."""
+    articles = body if isinstance(body, list) else [body]
+    if not articles:
+        raise HTTPException(422, "the list of articles is empty")
+    if len(articles) > MAX_ARTICLES_PER_REQUEST:
+        raise HTTPException(
+            413, f"at most {MAX_ARTICLES_PER_REQUEST} articles per request"
+        )
+    results = [desk.add_article(_draft(a)) for a in articles]
+    return AddArticlesResponse(articles=[AddedArticle(id=r.id, status=r.status, passages=r.passages, title=r.title) for r in results])
+
+
+@router.get("", response_model=ArticleListOut)
+def list_articles(
+    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0), desk: Newsdesk = Depends(get_desk)
+) -> ArticleListOut:
+    """List stored articles, newest first."""
+    total, _ = desk.counts()
+    summaries = desk.list_articles(limit, offset)
+    return ArticleListOut(
+        articles=[ArticleSummaryOut(**s.__dict__) for s in summaries], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{article_id}", response_model=ArticleOut, responses={404: {"model": ErrorOut}})
+def get_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> ArticleOut:
+    """An article's metadata and cleaned text (the text quote offsets point into)."""
+    article = desk.get_article(article_id)
+    return ArticleOut(
+        id=article.id, title=article.title, url=article.url, published=article.published,
+        source=article.source, text=article.text, content_hash=article.content_hash,
+    )
+
+
+@router.delete(
+    "/{article_id}",
+    response_model=DeletedArticle,
+    dependencies=[Depends(require_api_key)],
+    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+def delete_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> DeletedArticle:
+    """Remove an article with its passages and vectors."""
+    return DeletedArticle(id=article_id, deleted=True, passages=desk.remove_article(article_id))

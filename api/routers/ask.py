@@ -1,0 +1,21 @@
+"""POST /ask: one question, one answer with quotes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api.deps import get_desk
+from api.schemas import AskRequest, AskResponse, ErrorOut
+from qa.pipeline import Newsdesk
+
+router = APIRouter(tags=["ask"])
+
+
+@router.post("/ask", response_model=AskResponse, responses={422: {"model": ErrorOut}})
+def ask(request: AskRequest, desk: Newsdesk = Depends(get_desk)) -> AskResponse:
+    """Answer a question from the indexed articles, with verbatim quotes.
+
+    When the articles do not support an answer, `answer` is null, `message`
+    says so, and the closest quotes are still returned.
+    """
+    return AskResponse.of(desk.ask(request.question, request.top_k))

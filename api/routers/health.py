@@ -1,0 +1,25 @@
+"""GET /health: is the service up, and what does it hold."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api.deps import get_desk
+from api.schemas import HealthOut
+from qa.pipeline import Newsdesk
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health(desk: Newsdesk = Depends(get_desk)) -> HealthOut:
+    articles, passages = desk.counts()
+    return HealthOut(
+        status="ok",
+        model=desk.embedder.name,
+        dimension=desk.embedder.dimension,
+        device=getattr(desk.embedder, "device", "cpu"),
+        articles=articles,
+        passages=passages,
+        vectors=len(desk.vectors),
+    )

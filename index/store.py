@@ -1,0 +1,277 @@
+"""The SQLite store of articles and passages, with a BM25 (FTS5) lexical index.
+
+The store is the source of truth: it keeps each passage's embedding, so the
+FAISS file can always be rebuilt or reconciled from it without re-embedding.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.errors import ModelMismatchError
+from qa.types import Article, Passage
+
+__all__ = ["ArticleStore", "ArticleSummary", "StoredPassage"]
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    url TEXT,
+    published TEXT,
+    source TEXT,
+    content_hash TEXT NOT NULL,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    embed_hash TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
+CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(embed_hash);
+CREATE INDEX IF NOT EXISTS articles_by_published ON articles(published);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article's metadata without its text."""
+
+    id: str
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+    passages: int
+    added_at: str
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage with the metadata of its article, as retrieval needs it."""
+
+    passage: Passage
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+
+
+class ArticleStore:
+    """Articles, passages (with offsets and vectors) and the FTS5 index in one SQLite file.
+
+    One connection guarded by a lock: SQLite calls here take milliseconds, and
+    WAL mode lets other processes read while this one writes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run statements atomically: all applied, or none (also across a crash)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- model identity -------------------------------------------------
+
+    def check_model(self, model: str, dimension: int) -> None:
+        """Record the embedding model on first use; refuse a different one later.
+
+        Raises:
+            ModelMismatchError: If the store was built with another model or dimension.
+        """
+        with self.transaction() as db:
+            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('model', 'dimension')").fetchall())
+            if not rows:
+                db.execute("INSERT INTO meta VALUES ('model', ?), ('dimension', ?)", (model, str(dimension)))
+                return
+        if rows.get("model") != model or rows.get("dimension") != str(dimension):
+            raise ModelMismatchError(
+                f"the index in {self.path.parent} was built with model {rows.get('model')!r} "
+                f"(dimension {rows.get('dimension')}), not {model!r} (dimension {dimension}); "
+                "use that model or a new data directory"
+            )
+
+    # -- writes ---------------------------------------------------------
+
+    def replace_article(
+        self, article: Article, passages: Sequence[Passage], vectors: np.ndarray, embed_hashes: Sequence[str]
+    ) -> tuple[list[int], list[int]]:
+        """Store an article and its passages, replacing any article with the same id.
+
+        Returns:
+            The new passage ids and the ids of the passages it replaced.
+        """
+        with self.transaction() as db:
+            removed = self._delete_article(db, article.id)
+            db.execute(
+                "INSERT INTO articles (id, title, text, url, published, source, content_hash) VALUES (?,?,?,?,?,?,?)",
+                (article.id, article.title, article.text, article.url, article.published, article.source, article.content_hash),
+            )
+            added = []
+            for passage, vector, embed_hash in zip(passages, vectors, embed_hashes):
+                cursor = db.execute(
+                    "INSERT INTO passages (article_id, ordinal, start, end, text, embed_hash, vector) VALUES (?,?,?,?,?,?,?)",
+                    (article.id, passage.ordinal, passage.start, passage.end, passage.text, embed_hash, vector.astype(np.float32).tobytes()),
+                )
+                passage_id = int(cursor.lastrowid or 0)
+                db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?,?,?)", (passage_id, article.title, passage.text))
+                added.append(passage_id)
+        return added, removed
+
+    def remove_article(self, article_id: str) -> list[int] | None:
+        """Delete an article; returns its passage ids, or None if it was not stored."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+                return None
+            return self._delete_article(db, article_id)
+
+    @staticmethod
+    def _delete_article(db: sqlite3.Connection, article_id: str) -> list[int]:
+        ids = [row[0] for row in db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
+        db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+        db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return ids
+
+    # -- reads ----------------------------------------------------------
+
+    def content_hash(self, article_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def vectors_for_hashes(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings of passages with these embedding-text hashes (a cache)."""
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        with self._lock:
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for embed_hash, blob in self._db.execute(
+                    f"SELECT embed_hash, vector FROM passages WHERE embed_hash IN ({marks}) GROUP BY embed_hash", chunk
+                ):
+                    found[embed_hash] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, title, text, url, published, source, content_hash FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return Article(*row) if row else None
+
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT a.id, a.title, a.url, a.published, a.source,
+                          (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), a.added_at
+                   FROM articles a ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?""",
+                (limit, offset),
+            ).fetchall()
+        return [ArticleSummary(*row) for row in rows]
+
+    def counts(self) -> tuple[int, int]:
+        """Return (articles, passages)."""
+        with self._lock:
+            articles = self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            passages = self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        return int(articles), int(passages)
+
+    def passages(self, ids: Sequence[int]) -> dict[int, StoredPassage]:
+        """Fetch passages with their article metadata, keyed by passage id."""
+        found: dict[int, StoredPassage] = {}
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i : i + 500])
+                marks = ",".join("?" * len(chunk))
+                for row in self._db.execute(
+                    f"""SELECT p.id, p.article_id, p.ordinal, p.start, p.end, p.text,
+                               a.title, a.url, a.published, a.source
+                        FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})""",
+                    chunk,
+                ):
+                    passage = Passage(row[1], row[2], row[3], row[4], row[5], id=row[0])
+                    found[row[0]] = StoredPassage(passage, row[6], row[7], row[8], row[9])
+        return found
+
+    def passage_ids(self) -> np.ndarray:
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM passages ORDER BY id").fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def vectors(self, ids: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return (ids, vectors) of the given passages, or of all of them."""
+        with self._lock:
+            if ids is None:
+                rows = self._db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+            else:
+                rows = []
+                wanted = [int(i) for i in ids]
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += self._db.execute(f"SELECT id, vector FROM passages WHERE id IN ({marks})", chunk).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        found_ids = np.array([r[0] for r in rows], dtype=np.int64)
+        return found_ids, np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def lexical_search(self, match_query: str, k: int) -> list[tuple[int, float]]:
+        """BM25 search of passage text and title; returns ``(passage_id, score)``, best first.
+
+        Args:
+            match_query: An FTS5 MATCH expression (see :func:`qa.retrieval.fts_query`).
+            k: How many results to return.
+        """
+        if not match_query:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                # bm25() is lower-is-better; weight title matches less than body text.
+                "SELECT rowid, -bm25(passages_fts, 0.5, 1.0) FROM passages_fts WHERE passages_fts MATCH ? "
+                "ORDER BY bm25(passages_fts, 0.5, 1.0) LIMIT ?",
+                (match_query, k),
+            ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]

@@ -1,0 +1,77 @@
+"""Settings read from the environment and the command line, in one place.
+
+Library code never reads ``os.environ``; the CLI and the API build a
+:class:`Settings` here and hand the core its config objects.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.embedding import DEFAULT_MODEL, EmbedderConfig
+
+__all__ = ["Settings", "default_seed_dir"]
+
+
+def default_seed_dir() -> Path | None:
+    """The ``seeds/`` folder of a source checkout, if there is one."""
+    candidate = Path(__file__).resolve().parent.parent / "seeds"
+    return candidate if candidate.is_dir() else None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a user can configure (environment variable in brackets).
+
+    Attributes:
+        data_dir: Where the index lives [NEWSDESK_DATA_DIR, default ./data].
+        model: Embedding model name or path [NEWSDESK_MODEL].
+        device: ``cpu`` or ``cuda`` [NEWSDESK_DEVICE]; unset picks CUDA when present.
+        seed_dir: Articles indexed when the server starts on an empty index
+            [NEWSDESK_SEED_DIR; ``none`` disables].
+        api_key: Required on write endpoints when set [NEWSDESK_API_KEY].
+        cors_origins: Allowed browser origins, comma separated [NEWSDESK_CORS_ORIGINS].
+        snapshot_seconds: How often the server writes the FAISS snapshot when
+            something changed [NEWSDESK_SNAPSHOT_SECONDS].
+    """
+
+    data_dir: Path = Path("data")
+    model: str = DEFAULT_MODEL
+    device: str | None = None
+    seed_dir: Path | None = field(default_factory=default_seed_dir)
+    api_key: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    snapshot_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from environment variables, then explicit overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("NEWSDESK_DATA_DIR"):
+            values["data_dir"] = Path(env["NEWSDESK_DATA_DIR"])
+        if env.get("NEWSDESK_MODEL"):
+            values["model"] = env["NEWSDESK_MODEL"]
+        if env.get("NEWSDESK_DEVICE"):
+            values["device"] = env["NEWSDESK_DEVICE"]
+        if "NEWSDESK_SEED_DIR" in env:
+            seed = env["NEWSDESK_SEED_DIR"].strip()
+            values["seed_dir"] = None if seed.lower() in ("", "none", "off") else Path(seed)
+        if env.get("NEWSDESK_API_KEY"):
+            values["api_key"] = env["NEWSDESK_API_KEY"]
+        if env.get("NEWSDESK_CORS_ORIGINS"):
+            values["cors_origins"] = tuple(o.strip() for o in env["NEWSDESK_CORS_ORIGINS"].split(",") if o.strip())
+        if env.get("NEWSDESK_SNAPSHOT_SECONDS"):
+            values["snapshot_seconds"] = float(env["NEWSDESK_SNAPSHOT_SECONDS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def embedder_config(self) -> EmbedderConfig:
+        return EmbedderConfig(model=self.model, device=self.device)

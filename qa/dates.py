@@ -1,0 +1,49 @@
+"""Reading publication dates written in the ways news sites write them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+__all__ = ["parse_date"]
+
+_FORMATS = (
+    "%Y-%m-%d",
+    "%a %b %d %Y",  # Wed Jun 25 2025 (the seed's date line)
+    "%A %B %d %Y",
+    "%a, %d %b %Y",
+    "%A, %d %B %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%A, %B %d, %Y",
+    "%a, %b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y/%m/%d",
+)
+_ISO_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def parse_date(text: str) -> date | None:
+    """Return the date ``text`` spells, or None if it is not a date on its own.
+
+    Args:
+        text: A short string such as ``Wed Jun 25 2025`` or ``2025-06-25T10:00Z``.
+
+    Returns:
+        The date, or None.
+    """
+    value = text.strip().rstrip(".")
+    if not value or len(value) > 40:
+        return None
+    iso = _ISO_PREFIX.match(value)
+    if iso:
+        value = iso.group(1)
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value)
+    value = re.sub(r"\s+", " ", value)
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None

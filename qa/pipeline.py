@@ -1,0 +1,312 @@
+"""The newsdesk pipeline: one object that indexes articles and answers questions.
+
+It composes the stages (cleaning, chunking, embedding, retrieval, answering)
+over the two stores in a data directory: a SQLite file (the source of truth,
+embeddings included) and a FAISS snapshot that is reconciled with it on open.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.store import ArticleStore, ArticleSummary
+from index.vectors import VectorIndex
+from qa.answering import AnsweringConfig, answer_from_passages
+from qa.chunking import ChunkingConfig, split_into_passages
+from qa.cleaning import clean_text, clean_title
+from qa.embedding import Embedder
+from qa.errors import ArticleError, IndexLockedError, NotFoundError, QueryError
+from qa.ids import content_hash, derive_article_id, validate_article_id
+from qa.retrieval import RetrievalConfig, retrieve
+from qa.types import Answer, Article, ArticleDraft
+
+__all__ = ["AddResult", "Newsdesk", "PipelineConfig"]
+
+log = logging.getLogger("newsdesk")
+
+STORE_FILE = "newsdesk.sqlite3"
+VECTORS_FILE = "vectors.faiss"
+LOCK_FILE = "write.lock"
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Everything that shapes indexing and answering.
+
+    Attributes:
+        chunking: Passage sizes.
+        retrieval: Candidate counts and fusion.
+        answering: Sentence scoring and abstention.
+        embed_title: Prepend the article title to each passage before embedding.
+        max_question_chars: Longer questions are refused.
+        max_article_chars: Longer articles are refused.
+        default_top_k: Quotes returned when a request does not say.
+        max_top_k: The most quotes a request may ask for.
+    """
+
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    answering: AnsweringConfig = field(default_factory=AnsweringConfig)
+    embed_title: bool = True
+    max_question_chars: int = 1000
+    max_article_chars: int = 2_000_000
+    default_top_k: int = 5
+    max_top_k: int = 50
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one added article: ``added``, ``replaced`` or ``unchanged``."""
+
+    id: str
+    status: str
+    passages: int
+    title: str
+
+
+class Newsdesk:
+    """Indexes articles into a data directory and answers questions over them.
+
+    Thread-safe: searches and writes may run from many threads. Embedding
+    happens outside any lock; only applying a finished article to the store
+    and the vector index is serialised, so questions keep being answered
+    during a bulk ingest and never see half an article.
+    """
+
+    def __init__(self, data_dir: Path, embedder: Embedder, config: PipelineConfig = PipelineConfig(), writer: bool = True) -> None:
+        """Open (or create) the index in ``data_dir``.
+
+        Args:
+            data_dir: Folder holding the SQLite store and FAISS snapshot.
+            embedder: The embedding model; must match the one the index was built with.
+            config: Pipeline settings.
+            writer: Take the data directory's write lock (needed to add or remove).
+
+        Raises:
+            ModelMismatchError: The index was built with another model.
+            IndexLockedError: ``writer`` and another process holds the lock.
+        """
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.config = config
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_handle = self._acquire_write_lock() if writer else None
+        self._index_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._dirty = False
+        try:
+            self.store = ArticleStore(data_dir / STORE_FILE)
+            try:
+                self.store.check_model(embedder.name, embedder.dimension)
+                self.vectors = self._open_vectors()
+            except BaseException:
+                self.store.close()
+                raise
+        except BaseException:
+            self._release_write_lock()
+            raise
+
+    # -- lifecycle ------------------------------------------------------
+
+    def _acquire_write_lock(self) -> int:
+        handle = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(handle)
+            raise IndexLockedError(
+                f"the index in {self.data_dir} is locked by another process (a running server?); "
+                "add articles through its HTTP API or stop it first"
+            ) from exc
+        return handle
+
+    def _open_vectors(self) -> VectorIndex:
+        """Load the FAISS snapshot and bring it in line with the store."""
+        path = self.data_dir / VECTORS_FILE
+        dimension = self.embedder.dimension
+        index = None
+        if path.exists():
+            try:
+                index = VectorIndex.load(path, dimension)
+            except ValueError as exc:
+                log.warning("rebuilding the vector index from the store: %s", exc)
+        if index is None:
+            ids, vectors = self.store.vectors()
+            index = VectorIndex(dimension)
+            index.add(ids, vectors)
+            if len(ids):
+                log.warning("rebuilt the vector index from %d stored passages", len(ids))
+            self._dirty = bool(len(ids))
+            return index
+        stored = self.store.passage_ids()
+        present = index.ids()
+        missing = np.setdiff1d(stored, present)
+        extra = np.setdiff1d(present, stored)
+        if len(missing) or len(extra):
+            log.warning(
+                "vector index was behind the store: adding %d and removing %d passages", len(missing), len(extra)
+            )
+            index.remove(extra)
+            ids, vectors = self.store.vectors(missing.tolist())
+            index.add(ids, vectors)
+            self._dirty = True
+        return index
+
+    def save(self) -> bool:
+        """Write the FAISS snapshot if anything changed; returns whether it wrote."""
+        if self._lock_handle is None:
+            return False
+        with self._index_lock:
+            if not self._dirty:
+                return False
+            self.vectors.save(self.data_dir / VECTORS_FILE)
+            self._dirty = False
+        return True
+
+    def close(self) -> None:
+        """Save the snapshot, close the store and release the write lock."""
+        self.save()
+        self.store.close()
+        self._release_write_lock()
+
+    def _release_write_lock(self) -> None:
+        if self._lock_handle is not None:
+            os.close(self._lock_handle)
+            self._lock_handle = None
+
+    # -- writes ---------------------------------------------------------
+
+    def _prepare(self, draft: ArticleDraft, name: str | None) -> Article:
+        title = clean_title(draft.title)
+        if not title:
+            raise ArticleError("the article has no title")
+        if len(draft.text) > self.config.max_article_chars:
+            raise ArticleError(f"the article is longer than {self.config.max_article_chars} characters")
+        text = clean_text(draft.text)
+        if not text:
+            raise ArticleError(f"the article {title[:60]!r} has no text")
+        article_id = validate_article_id(draft.id) if draft.id else derive_article_id(name, title, text)
+        digest = content_hash(title, text, draft.url, draft.published, draft.source)
+        return Article(article_id, title, text, draft.url, draft.published, draft.source, digest)
+
+    def _embedding_text(self, article: Article, passage_text: str) -> str:
+        return f"{article.title}\n{passage_text}" if self.config.embed_title else passage_text
+
+    def add_article(self, draft: ArticleDraft, name: str | None = None) -> AddResult:
+        """Clean, split, embed and store one article.
+
+        Re-adding an identical article changes nothing; an article with an id
+        already stored replaces it (old passages and vectors go).
+
+        Args:
+            draft: The article as read.
+            name: A file stem to derive the id from when the draft has none.
+
+        Raises:
+            ArticleError: The article is empty, too long or has a bad id.
+            IndexLockedError: This pipeline was opened read-only.
+        """
+        if self._lock_handle is None:
+            raise IndexLockedError("this index was opened read-only")
+        article = self._prepare(draft, name)
+        existing = self.store.content_hash(article.id)
+        passages = split_into_passages(article.id, article.text, self.config.chunking)
+        if existing == article.content_hash:
+            return AddResult(article.id, "unchanged", len(passages), article.title)
+        texts = [self._embedding_text(article, p.text) for p in passages]
+        hashes = [content_hash(self.embedder.name, t) for t in texts]
+        cached = self.store.vectors_for_hashes(hashes)
+        to_embed = [i for i, h in enumerate(hashes) if h not in cached]
+        vectors = np.zeros((len(passages), self.embedder.dimension), dtype=np.float32)
+        if to_embed:
+            vectors[to_embed] = self.embedder.embed([texts[i] for i in to_embed])
+        for i, h in enumerate(hashes):
+            if h in cached:
+                vectors[i] = cached[h]
+        with self._write_lock:
+            added, removed = self.store.replace_article(article, passages, vectors, hashes)
+            with self._index_lock:
+                self.vectors.remove(np.array(removed, dtype=np.int64))
+                self.vectors.add(np.array(added, dtype=np.int64), vectors)
+                self._dirty = True
+        return AddResult(article.id, "replaced" if existing else "added", len(passages), article.title)
+
+    def add_articles(self, drafts: Iterable[ArticleDraft]) -> list[AddResult]:
+        """Add several articles, each on its own (see :meth:`add_article`)."""
+        return [self.add_article(d) for d in drafts]
+
+    def remove_article(self, article_id: str) -> int:
+        """Remove an article, its passages and vectors; returns the passage count.
+
+        Raises:
+            NotFoundError: No article has that id.
+        """
+        if self._lock_handle is None:
+            raise IndexLockedError("this index was opened read-only")
+        with self._write_lock:
+            removed = self.store.remove_article(article_id)
+            if removed is None:
+                raise NotFoundError(f"no article with id {article_id!r}")
+            with self._index_lock:
+                self.vectors.remove(np.array(removed, dtype=np.int64))
+                self._dirty = True
+        return len(removed)
+
+    # -- reads ----------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article:
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return article
+
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+        return self.store.list_articles(limit, offset)
+
+    def counts(self) -> tuple[int, int]:
+        return self.store.counts()
+
+    def _check_question(self, question: str, top_k: int | None) -> tuple[str, int]:
+        text = question.strip()
+        if not text:
+            raise QueryError("the question is empty")
+        if len(text) > self.config.max_question_chars:
+            raise QueryError(f"the question is longer than {self.config.max_question_chars} characters")
+        k = self.config.default_top_k if top_k is None else top_k
+        if not 1 <= k <= self.config.max_top_k:
+            raise QueryError(f"top_k must be between 1 and {self.config.max_top_k}")
+        return text, k
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer a question with verbatim quotes, or abstain with the closest ones.
+
+        Raises:
+            QueryError: The question is empty or too long, or top_k is out of range.
+        """
+        text, k = self._check_question(question, top_k)
+        started = time.perf_counter()
+        vector = self.embedder.embed_query(text)
+        embedded = time.perf_counter()
+        with self._index_lock:
+            candidates = retrieve(text, vector, self.vectors, self.store, self.config.retrieval)
+        wanted = candidates[: max(self.config.answering.passages_considered, k)]
+        passages = self.store.passages([c.passage_id for c in wanted])
+        ranked = [(c, passages[c.passage_id]) for c in wanted if c.passage_id in passages]
+        retrieved = time.perf_counter()
+        answer = answer_from_passages(text, vector, ranked, self.embedder.embed, k, self.config.answering)
+        finished = time.perf_counter()
+        answer.timings_ms.update(
+            embed=round((embedded - started) * 1000, 2),
+            retrieve=round((retrieved - embedded) * 1000, 2),
+            answer=round((finished - retrieved) * 1000, 2),
+        )
+        return answer

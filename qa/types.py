@@ -1,0 +1,83 @@
+"""The records that flow through the pipeline: frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Answer", "Article", "ArticleDraft", "Passage", "Quote", "ShortAnswer"]
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """An article as read from a file or a request, before cleaning."""
+
+    title: str
+    text: str
+    url: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    source: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article as stored; quote offsets point into ``text``."""
+
+    id: str
+    title: str
+    text: str
+    url: str | None
+    published: str | None
+    source: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of whole sentences of an article, ``article.text[start:end] == text``."""
+
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    id: int | None = None  # assigned by the store
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim supporting text: ``article.text[start:end] == text``."""
+
+    text: str
+    article_id: str
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+    start: int
+    end: int
+    score: float
+    also_reported_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """A short span (name, date, number) inside the answer sentence."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of a question: an answer with quotes, or an abstention with the closest quotes."""
+
+    question: str
+    answer: str | None
+    confidence: float
+    quotes: tuple[Quote, ...]
+    short_answer: ShortAnswer | None = None
+    message: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
