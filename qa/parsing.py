@@ -126,6 +126,14 @@ def _parse_html(html: str, where: str) -> ArticleDraft:
     title = fields.get("title") or ""
     if not body.strip() or not title.strip():
         raise ArticleError(f"{where}: no article {'text' if not body.strip() else 'title'} found in the HTML")
+    # trafilatura puts one block (paragraph, heading) per line; keep them as paragraphs,
+    # without the headline repeated at the top.
+    blocks = [line for line in body.splitlines() if line.strip()]
+    if blocks and blocks[0].strip() == title.strip():
+        blocks = blocks[1:]
+    body = "\n\n".join(blocks)
+    if not body:
+        raise ArticleError(f"{where}: no article text found in the HTML")
     published = parse_date(fields["date"]) if fields.get("date") else None
     return ArticleDraft(
         title=title,
@@ -220,8 +228,9 @@ def expand_paths(arguments: Iterable[str]) -> Iterator[Path]:
             yield path
         else:
             # glob.glob, unlike Path.glob, accepts absolute patterns ("/data/*.txt").
-            pattern = any(c in argument for c in "*?[")
-            matches = sorted(p for p in map(Path, glob.glob(argument, recursive=True)) if p.is_file()) if pattern else []
+            matches: list[Path] = []
+            if any(c in argument for c in "*?["):
+                matches = sorted(p for p in map(Path, glob.glob(argument, recursive=True)) if p.is_file())
             if not matches:
                 raise ArticleError(f"{argument}: no such file or folder")
             yield from matches

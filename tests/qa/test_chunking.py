@@ -62,7 +62,11 @@ def assert_passage_invariants(text: str, passages: list[Passage], config: Chunki
         # Sentences are gathered until target_words, then the last one is repeated.
         ((5, 5, 5, 5), ChunkingConfig(target_words=10, max_words=20, overlap_sentences=1), [(0, 1), (1, 2), (2, 3)]),
         ((5, 5, 5, 5), ChunkingConfig(target_words=10, max_words=20, overlap_sentences=0), [(0, 1), (2, 3)]),
-        ((5, 5, 5, 5, 5, 5), ChunkingConfig(target_words=15, max_words=20, overlap_sentences=2), [(0, 2), (1, 3), (2, 4), (3, 5)]),
+        (
+            (5, 5, 5, 5, 5, 5),
+            ChunkingConfig(target_words=15, max_words=20, overlap_sentences=2),
+            [(0, 2), (1, 3), (2, 4), (3, 5)],
+        ),
         ((5, 5, 5), ChunkingConfig(target_words=100, max_words=200, overlap_sentences=1), [(0, 2)]),
         # A sentence that would pass max_words starts a new passage.
         ((8, 8, 8), ChunkingConfig(target_words=20, max_words=10, overlap_sentences=0), [(0, 0), (1, 1), (2, 2)]),
@@ -127,7 +131,9 @@ def test_split_into_passages_on_seeds(overlap: int, target: int, maximum: int) -
 _TEXT = st.one_of(
     st.text(),
     st.lists(
-        st.sampled_from(["Mr. ", "Word ", "word. ", "Yes! ", "\n\n", "\n", "“Q?” ", "😀 ", "שלום. ", " ", "\x00", "3.5 "])
+        st.sampled_from(
+            ["Mr. ", "Word ", "word. ", "Yes! ", "\n\n", "\n", "“Q?” ", "😀 ", "שלום. ", " ", "\x00", "3.5 "]
+        )
     ).map("".join),
 )
 

@@ -102,7 +102,9 @@ def test_parse_date(text: str, expected: date | None) -> None:
     [
         (
             "Russia Says US Not Ready\n\nWed Jun 25 2025\n\nMOSCOW: The Kremlin said.\n",
-            ArticleDraft(title="Russia Says US Not Ready", text="\n\nMOSCOW: The Kremlin said.\n", published="2025-06-25"),
+            ArticleDraft(
+                title="Russia Says US Not Ready", text="\n\nMOSCOW: The Kremlin said.\n", published="2025-06-25"
+            ),
         ),
         (
             "Title Line\n2025-06-25\nBody line.",
@@ -164,7 +166,8 @@ def test_parse_seed_file() -> None:
         ),
         (
             "# Talks Resume\n\nDelegates met in [Istanbul](https://example.com/ist) on _Monday_, said "
-            "__officials__ and `aides`.\n\n## Background\n\n> “We are ready,” he said.\n- first point\n* second point\n",
+            "__officials__ and `aides`.\n\n## Background\n\n"
+            "> “We are ready,” he said.\n- first point\n* second point\n",
             ArticleDraft(
                 title="Talks Resume",
                 text="\nDelegates met in Istanbul on Monday, said officials and aides.\n\nBackground\n\n"
@@ -197,11 +200,11 @@ def test_parse_markdown_suffix_alias(tmp_path: Path) -> None:
         (
             {"title": "T", "text": "Body.", "published": "2025-06-25T10:00:00Z", "url": "https://e.com/x",
              "source": "Wire", "id": "abc"},
-            ArticleDraft(title="T", text="Body.", url="https://e.com/x", published="2025-06-25", source="Wire", id="abc"),
+            ArticleDraft("T", "Body.", url="https://e.com/x", published="2025-06-25", source="Wire", id="abc"),
         ),
-        ({"title": "T", "content": "Body.", "date": "June 25, 2025"}, ArticleDraft("T", "Body.", published="2025-06-25")),
-        ({"title": "T", "body": "Body.", "published_at": "25 June 2025"}, ArticleDraft("T", "Body.", published="2025-06-25")),
-        ({"title": "T", "text": "Body.", "publishedAt": "2025-06-25"}, ArticleDraft("T", "Body.", published="2025-06-25")),
+        ({"title": "T", "content": "B.", "date": "June 25, 2025"}, ArticleDraft("T", "B.", published="2025-06-25")),
+        ({"title": "T", "body": "B.", "published_at": "25 June 2025"}, ArticleDraft("T", "B.", published="2025-06-25")),
+        ({"title": "T", "text": "B.", "publishedAt": "2025-06-25"}, ArticleDraft("T", "B.", published="2025-06-25")),
         # "text" wins over the aliases; an empty date or url counts as absent; numeric ids become strings.
         ({"title": "T", "text": "A.", "content": "B.", "body": "C."}, ArticleDraft("T", "A.")),
         ({"title": "T", "text": "A.", "published": "", "url": "", "id": 7}, ArticleDraft("T", "A.", id="7")),

@@ -89,7 +89,8 @@ def test_split_sentences_offsets(text: str, expected: list[tuple[int, int]]) -> 
 _PIECES = st.sampled_from(
     [
         ". ", "? ", "! ", ".” ", "\n", "\n\n", " ", "\t", "\r\n", "\u00a0", "\u2028", "\x0b", "\x1c", "\x85",
-        "Mr. ", "U.S. ", "J. ", "3.5 ", "“", "”", "(", ")", "The", "word", "A", "😀", "שלום", "مرحبا", "\u200f",
+        "Mr. ", "U.S. ", "J. ", "3.5 ", "“", "”", "(", ")", "The", "word", "A",
+        "😀", "שלום", "مرحبا", "\u200f",
     ]
 )
 _TEXT = st.one_of(
