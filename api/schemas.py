@@ -22,6 +22,16 @@ class _Strict(BaseModel):
 class AskRequest(_Strict):
     question: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS)]
     top_k: int | None = Field(default=None, ge=1, le=50, description="How many quotes to return (default 5).")
+    as_of: date | None = Field(
+        default=None,
+        description="The date the question is asked on (default today): 'this week' or 'yesterday' are read "
+        "against it, and articles from around it are favoured.",
+    )
+    since: date | None = Field(default=None, description="Only articles published on or after this date.")
+    until: date | None = Field(default=None, description="Only articles published on or before this date.")
+    source: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="Only articles from this source."
+    )
 
 
 class QuoteOut(BaseModel):

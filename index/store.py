@@ -1,7 +1,8 @@
-"""The SQLite store of articles and passages, with a BM25 (FTS5) lexical index.
+"""The SQLite store of articles, sentences and passages, with a BM25 (FTS5) lexical index.
 
-The store is the source of truth: it keeps each passage's embedding, so the
-FAISS file can always be rebuilt or reconciled from it without re-embedding.
+The store is the source of truth: it keeps every sentence's embedding (as
+float16), from which passage vectors are pooled, so the FAISS file can always
+be rebuilt or reconciled from it without re-embedding.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import ModelMismatchError
+from qa.errors import IndexStateError, ModelMismatchError
 from qa.types import Article, Passage
 
 __all__ = ["ArticleStore", "ArticleSummary", "StoredPassage"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -33,6 +34,16 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT NOT NULL,
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    embed_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (article_id, ordinal)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sentences_by_hash ON sentences(embed_hash);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -40,11 +51,10 @@ CREATE TABLE IF NOT EXISTS passages (
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
     text TEXT NOT NULL,
-    embed_hash TEXT NOT NULL,
-    vector BLOB NOT NULL
+    first_sentence INTEGER NOT NULL,
+    last_sentence INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
-CREATE INDEX IF NOT EXISTS passages_by_hash ON passages(embed_hash);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles(published);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, tokenize = 'porter unicode61 remove_diacritics 2'
@@ -90,11 +100,22 @@ class ArticleStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._check_schema_version()
         with self.transaction():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    def _check_schema_version(self) -> None:
+        has_meta = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
+        if row is not None and row[0] != SCHEMA_VERSION:
+            self._db.close()
+            raise IndexStateError(
+                f"{self.path} holds index format {row[0]}, this version reads format {SCHEMA_VERSION}; "
+                "re-add the articles into a new data directory"
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -135,9 +156,14 @@ class ArticleStore:
     # -- writes ---------------------------------------------------------
 
     def replace_article(
-        self, article: Article, passages: Sequence[Passage], vectors: np.ndarray, embed_hashes: Sequence[str]
+        self,
+        article: Article,
+        sentences: Sequence[tuple[int, int]],
+        sentence_vectors: np.ndarray,
+        sentence_hashes: Sequence[str],
+        passages: Sequence[Passage],
     ) -> tuple[list[int], list[int]]:
-        """Store an article and its passages, replacing any article with the same id.
+        """Store an article, its sentences (with vectors) and passages, replacing any article with the same id.
 
         Returns:
             The new passage ids and the ids of the passages it replaced.
@@ -148,11 +174,18 @@ class ArticleStore:
                 "INSERT INTO articles (id, title, text, url, published, source, content_hash) VALUES (?,?,?,?,?,?,?)",
                 (article.id, article.title, article.text, article.url, article.published, article.source, article.content_hash),
             )
+            db.executemany(
+                "INSERT INTO sentences (article_id, ordinal, start, end, embed_hash, vector) VALUES (?,?,?,?,?,?)",
+                [
+                    (article.id, i, start, end, h, v.astype(np.float16).tobytes())
+                    for i, ((start, end), v, h) in enumerate(zip(sentences, sentence_vectors, sentence_hashes))
+                ],
+            )
             added = []
-            for passage, vector, embed_hash in zip(passages, vectors, embed_hashes):
+            for passage in passages:
                 cursor = db.execute(
-                    "INSERT INTO passages (article_id, ordinal, start, end, text, embed_hash, vector) VALUES (?,?,?,?,?,?,?)",
-                    (article.id, passage.ordinal, passage.start, passage.end, passage.text, embed_hash, vector.astype(np.float32).tobytes()),
+                    "INSERT INTO passages (article_id, ordinal, start, end, text, first_sentence, last_sentence) VALUES (?,?,?,?,?,?,?)",
+                    (article.id, passage.ordinal, passage.start, passage.end, passage.text, passage.first_sentence, passage.last_sentence),
                 )
                 passage_id = int(cursor.lastrowid or 0)
                 db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?,?,?)", (passage_id, article.title, passage.text))
@@ -171,6 +204,7 @@ class ArticleStore:
         ids = [row[0] for row in db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
         db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
         db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
 
@@ -182,7 +216,7 @@ class ArticleStore:
         return row[0] if row else None
 
     def vectors_for_hashes(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored embeddings of passages with these embedding-text hashes (a cache)."""
+        """Stored embeddings of sentences with these embedding-text hashes (a cache)."""
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
         with self._lock:
@@ -190,9 +224,9 @@ class ArticleStore:
                 chunk = unique[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 for embed_hash, blob in self._db.execute(
-                    f"SELECT embed_hash, vector FROM passages WHERE embed_hash IN ({marks}) GROUP BY embed_hash", chunk
+                    f"SELECT embed_hash, vector FROM sentences WHERE embed_hash IN ({marks}) GROUP BY embed_hash", chunk
                 ):
-                    found[embed_hash] = np.frombuffer(blob, dtype=np.float32)
+                    found[embed_hash] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
         return found
 
     def get_article(self, article_id: str) -> Article | None:
@@ -228,12 +262,12 @@ class ArticleStore:
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
                     f"""SELECT p.id, p.article_id, p.ordinal, p.start, p.end, p.text,
-                               a.title, a.url, a.published, a.source
+                               p.first_sentence, p.last_sentence, a.title, a.url, a.published, a.source
                         FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})""",
                     chunk,
                 ):
-                    passage = Passage(row[1], row[2], row[3], row[4], row[5], id=row[0])
-                    found[row[0]] = StoredPassage(passage, row[6], row[7], row[8], row[9])
+                    passage = Passage(*row[1:8], id=row[0])
+                    found[row[0]] = StoredPassage(passage, *row[8:12])
         return found
 
     def passage_ids(self) -> np.ndarray:
@@ -241,22 +275,36 @@ class ArticleStore:
             rows = self._db.execute("SELECT id FROM passages ORDER BY id").fetchall()
         return np.array([r[0] for r in rows], dtype=np.int64)
 
-    def vectors(self, ids: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Return (ids, vectors) of the given passages, or of all of them."""
+    def passage_sentence_vectors(self, ids: Sequence[int] | None = None) -> list[tuple[int, np.ndarray]]:
+        """The sentence vectors of each passage (all passages, or the given ones), by passage id."""
+        query = """SELECT p.id, s.vector FROM passages p JOIN sentences s
+                   ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence"""
         with self._lock:
             if ids is None:
-                rows = self._db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+                rows = self._db.execute(query + " ORDER BY p.id, s.ordinal").fetchall()
             else:
                 rows = []
                 wanted = [int(i) for i in ids]
                 for i in range(0, len(wanted), 500):
                     chunk = wanted[i : i + 500]
                     marks = ",".join("?" * len(chunk))
-                    rows += self._db.execute(f"SELECT id, vector FROM passages WHERE id IN ({marks})", chunk).fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        found_ids = np.array([r[0] for r in rows], dtype=np.int64)
-        return found_ids, np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+                    rows += self._db.execute(query + f" WHERE p.id IN ({marks}) ORDER BY p.id, s.ordinal", chunk).fetchall()
+        grouped: dict[int, list[bytes]] = {}
+        for passage_id, blob in rows:
+            grouped.setdefault(passage_id, []).append(blob)
+        return [
+            (pid, np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32))
+            for pid, blobs in grouped.items()
+        ]
+
+    def sentence_vectors(self, passage: Passage) -> list[tuple[int, int, np.ndarray]]:
+        """``(start, end, vector)`` of each sentence of a passage, in order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT start, end, vector FROM sentences WHERE article_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+                (passage.article_id, passage.first_sentence, passage.last_sentence),
+            ).fetchall()
+        return [(start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for start, end, blob in rows]
 
     def lexical_search(self, match_query: str, k: int) -> list[tuple[int, float]]:
         """BM25 search of passage text and title; returns ``(passage_id, score)``, best first.

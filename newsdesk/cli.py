@@ -187,8 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Other modules (the eval runner) add their subcommands here.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+def _register_eval(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from newsdesk.eval_command import register
+
+    register(sub, common)
+
+
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [_register_eval]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

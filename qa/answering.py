@@ -1,10 +1,20 @@
-"""Choosing the answer sentence and its supporting quotes among retrieved passages.
+"""Choosing the answer sentence, its short answer and the supporting quotes.
 
-Every candidate sentence of the top passages gets an explainable score: its
-embedding similarity to the question, how many of the question's meaningful
-words it contains, and how well its passage ranked. The best sentence is the
-answer; when even it is weak, the pipeline abstains and still shows the
-closest quotes.
+Every sentence of the top retrieved passages gets an explainable score, a
+weighted sum of:
+
+- ``similarity``: cosine of question and sentence embeddings (stored at ingest);
+- ``context``: cosine of question and the passage around the sentence;
+- ``overlap``: the share of the question's meaningful words (names and
+  numbers count double) that the sentence contains;
+- ``rank``: how well the passage ranked in hybrid retrieval;
+- ``type_fit``: whether the sentence holds a span of the kind asked for (a
+  date for "when", a number for "how many", a name for "who");
+- ``recency``: closeness of the article's date to the time the question is
+  about, when it is about a time.
+
+The best sentence is the answer. Confidence comes from the same evidence; below
+a threshold the pipeline abstains and still returns the closest quotes.
 """
 
 from __future__ import annotations
@@ -12,36 +22,43 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 
 from index.store import StoredPassage
+from qa.embedding import pool_mean
 from qa.retrieval import Candidate
-from qa.sentences import split_sentences
+from qa.short_answer import AnswerType, answer_type, pick_short_answer
 from qa.text import content_terms, tokens
-from qa.types import Answer, Quote
+from qa.timeframe import TimeWindow
+from qa.types import Answer, Passage, Quote, ShortAnswer
 
 __all__ = ["NO_ANSWER_MESSAGE", "AnsweringConfig", "ScoredSentence", "answer_from_passages", "score_sentences"]
 
 NO_ANSWER_MESSAGE = "No supported answer in the indexed articles."
 
+SentenceLookup = Callable[[Passage], list[tuple[int, int, np.ndarray]]]
+
 
 @dataclass(frozen=True)
 class AnsweringConfig:
-    """Weights and thresholds of sentence scoring.
+    """Weights and thresholds of sentence scoring (see the module docstring).
 
     Attributes:
         passages_considered: Top fused passages whose sentences are scored.
-        similarity_weight: Weight of question-sentence cosine similarity.
-        overlap_weight: Weight of the share of question terms found in the sentence.
-        passage_weight: Weight of the passage's fused retrieval rank.
         abstain_below: Confidence under which no answer is given.
     """
 
     passages_considered: int = 12
     similarity_weight: float = 1.0
+    context_weight: float = 0.5
     overlap_weight: float = 0.6
-    passage_weight: float = 0.3
+    rank_weight: float = 0.2
+    type_weight: float = 0.15
+    type_checked: int = 30
+    recency_weight: float = 0.3
+    recency_days: float = 7.0
     abstain_below: float = 0.35
 
 
@@ -54,16 +71,19 @@ class ScoredSentence:
     end: int
     text: str
     similarity: float
+    context: float
     overlap: float
     passage_rank: int
+    type_fit: float
+    recency: float
     score: float
 
 
 def _term_weights(question: str) -> dict[str, float]:
     """Question terms with weights: names and numbers matter more than common words."""
     weights: dict[str, float] = {}
-    raw_tokens = [t for t in question.replace("?", " ").split() if t]
-    proper = {content_terms(t)[0] for t in raw_tokens[1:] if t[:1].isupper() and content_terms(t)}
+    words = question.replace("?", " ").split()
+    proper = {t for w in words[1:] if w[:1].isupper() for t in content_terms(w)}
     for term in content_terms(question):
         weights[term] = 2.0 if term in proper or term.isdigit() else 1.0
     return weights
@@ -76,39 +96,66 @@ def _overlap(weights: dict[str, float], sentence: str) -> float:
     return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
 
+def _recency(published: str | None, window: TimeWindow | None, scale_days: float) -> float:
+    if window is None or not published:
+        return 0.0
+    try:
+        day = date.fromisoformat(published)
+    except ValueError:
+        return 0.0
+    return math.exp(-window.distance_days(day) / scale_days)
+
+
 def score_sentences(
     question: str,
     question_vector: np.ndarray,
     ranked: Sequence[tuple[Candidate, StoredPassage]],
-    embed: Callable[[list[str]], np.ndarray],
+    sentences_of: SentenceLookup,
     config: AnsweringConfig,
+    window: TimeWindow | None = None,
 ) -> list[ScoredSentence]:
     """Score the sentences of the top passages, best first, each sentence once."""
+    weights = _term_weights(question)
+    expected = answer_type(question)
     seen: set[tuple[str, int]] = set()
-    spans: list[tuple[StoredPassage, int, int, int]] = []
+    scored = []
     for rank, (_, stored) in enumerate(ranked[: config.passages_considered], start=1):
         passage = stored.passage
-        for start, end in split_sentences(passage.text):
-            key = (passage.article_id, passage.start + start)
-            if key not in seen:
-                seen.add(key)
-                spans.append((stored, passage.start + start, passage.start + end, rank))
-    if not spans:
-        return []
-    texts = [s.passage.text[a - s.passage.start : b - s.passage.start] for s, a, b, _ in spans]
-    similarities = embed(texts) @ question_vector
-    weights = _term_weights(question)
-    scored = []
-    for (stored, start, end, rank), text, similarity in zip(spans, texts, similarities):
-        overlap = _overlap(weights, text)
-        score = (
-            config.similarity_weight * float(similarity)
-            + config.overlap_weight * overlap
-            + config.passage_weight / math.sqrt(rank)
-        )
-        scored.append(ScoredSentence(stored, start, end, text, float(similarity), overlap, rank, score))
+        rows = sentences_of(passage)
+        if not rows:
+            continue
+        vectors = np.vstack([v for _, _, v in rows])
+        similarities = vectors @ question_vector
+        context = float(pool_mean(vectors) @ question_vector)
+        recency = _recency(stored.published, window, config.recency_days)
+        for (start, end, _), similarity in zip(rows, similarities):
+            if (passage.article_id, start) in seen:
+                continue
+            seen.add((passage.article_id, start))
+            text = passage.text[start - passage.start : end - passage.start]
+            overlap = _overlap(weights, text)
+            score = (
+                config.similarity_weight * float(similarity)
+                + config.context_weight * context
+                + config.overlap_weight * overlap
+                + config.rank_weight / math.sqrt(rank)
+                + config.recency_weight * recency
+            )
+            scored.append(
+                ScoredSentence(stored, start, end, text, float(similarity), context, overlap, rank, 0.0, recency, score)
+            )
     scored.sort(key=lambda s: -s.score)
-    return scored
+    if expected == AnswerType.OTHER:
+        return scored
+    # Looking for a span of the asked-for type costs more, so only the leading sentences get it.
+    head = [_with_type_fit(s, question, config) for s in scored[: config.type_checked]]
+    head.sort(key=lambda s: -s.score)
+    return head + scored[config.type_checked :]
+
+
+def _with_type_fit(sentence: ScoredSentence, question: str, config: AnsweringConfig) -> ScoredSentence:
+    fit = float(pick_short_answer(question, sentence.text) is not None)
+    return replace(sentence, type_fit=fit, score=sentence.score + config.type_weight * fit)
 
 
 def _confidence(best: ScoredSentence) -> float:
@@ -151,32 +198,49 @@ def _collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> lis
     return [quote for _, quote in kept]
 
 
+def _short_answer(question: str, best: ScoredSentence) -> ShortAnswer | None:
+    if answer_type(question) == AnswerType.OTHER:
+        return None
+    span = pick_short_answer(question, best.text)
+    if span is None:
+        return None
+    return ShortAnswer(
+        text=best.text[span.start : span.end],
+        article_id=best.source.passage.article_id,
+        start=best.start + span.start,
+        end=best.start + span.end,
+    )
+
+
 def answer_from_passages(
     question: str,
     question_vector: np.ndarray,
     ranked: Sequence[tuple[Candidate, StoredPassage]],
-    embed: Callable[[list[str]], np.ndarray],
+    sentences_of: SentenceLookup,
     top_k: int,
     config: AnsweringConfig,
+    window: TimeWindow | None = None,
 ) -> Answer:
-    """Choose the answer sentence and up to ``top_k`` verbatim quotes.
+    """Choose the answer sentence, its short answer and up to ``top_k`` verbatim quotes.
 
     Args:
         question: The question as asked.
         question_vector: Its normalised embedding.
-        ranked: Retrieved passages, best first, with their fused scores.
-        embed: Embeds candidate sentences (normalised rows).
+        ranked: Retrieved passages, best first.
+        sentences_of: The stored ``(start, end, vector)`` of a passage's sentences.
         top_k: Quotes to return.
         config: Scoring weights and the abstention threshold.
+        window: The publication dates the question is about, if any.
 
     Returns:
         An answer, or an abstention (``answer`` None) that still carries the closest quotes.
     """
-    scored = score_sentences(question, question_vector, ranked, embed, config)
+    scored = score_sentences(question, question_vector, ranked, sentences_of, config, window)
     if not scored:
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
     quotes = tuple(_collapse_duplicates(scored, top_k))
-    confidence = round(_confidence(scored[0]), 4)
+    best = scored[0]
+    confidence = round(_confidence(best), 4)
     if confidence < config.abstain_below:
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE)
-    return Answer(question, scored[0].text, confidence, quotes)
+    return Answer(question, best.text, confidence, quotes, short_answer=_short_answer(question, best))

@@ -27,7 +27,12 @@ class ChunkingConfig:
     overlap_sentences: int = 1
 
 
-def split_into_passages(article_id: str, text: str, config: ChunkingConfig = ChunkingConfig()) -> list[Passage]:
+def split_into_passages(
+    article_id: str,
+    text: str,
+    config: ChunkingConfig = ChunkingConfig(),
+    sentences: list[tuple[int, int]] | None = None,
+) -> list[Passage]:
     """Cut ``text`` into passages of whole sentences.
 
     A sentence is never cut: one longer than ``max_words`` becomes a passage of
@@ -37,11 +42,13 @@ def split_into_passages(article_id: str, text: str, config: ChunkingConfig = Chu
         article_id: The id of the article the text belongs to.
         text: The cleaned article text.
         config: Passage sizes.
+        sentences: The text's sentence spans, when the caller already has them.
 
     Returns:
         The passages in article order, numbered from 0.
     """
-    sentences = split_sentences(text)
+    if sentences is None:
+        sentences = split_sentences(text)
     words = [len(text[s:e].split()) for s, e in sentences]
     passages: list[Passage] = []
     first = 0
@@ -60,7 +67,7 @@ def split_into_passages(article_id: str, text: str, config: ChunkingConfig = Chu
         # passage starts without overlap.
         if last > previous_last:
             start, end = sentences[first][0], sentences[last][1]
-            passages.append(Passage(article_id, len(passages), start, end, text[start:end]))
+            passages.append(Passage(article_id, len(passages), start, end, text[start:end], first, last))
             previous_last = last
         if last + 1 >= len(sentences):
             break

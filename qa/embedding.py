@@ -12,7 +12,14 @@ import numpy as np
 
 from qa.errors import IndexStateError
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "EmbedderConfig", "SentenceTransformerEmbedder", "resolve_model_path"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "Embedder",
+    "EmbedderConfig",
+    "SentenceTransformerEmbedder",
+    "pool_mean",
+    "resolve_model_path",
+]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -46,6 +53,13 @@ class EmbedderConfig:
     device: str | None = None
     batch_size: int = 32
     query_cache_size: int = 1024
+
+
+def pool_mean(vectors: np.ndarray) -> np.ndarray:
+    """The normalised mean of normalised rows: a passage vector from its sentence vectors."""
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
 
 
 def resolve_model_path(model: str) -> str:

@@ -13,7 +13,8 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,13 @@ from index.vectors import VectorIndex
 from qa.answering import AnsweringConfig, answer_from_passages
 from qa.chunking import ChunkingConfig, split_into_passages
 from qa.cleaning import clean_text, clean_title
-from qa.embedding import Embedder
+from qa.embedding import Embedder, pool_mean
 from qa.errors import ArticleError, IndexLockedError, NotFoundError, QueryError
 from qa.ids import content_hash, derive_article_id, validate_article_id
 from qa.retrieval import RetrievalConfig, retrieve
+from qa.filters import PassageFilter, as_date
+from qa.sentences import split_sentences
+from qa.timeframe import TimeWindow, window_in_question
 from qa.types import Answer, Article, ArticleDraft
 
 __all__ = ["AddResult", "Newsdesk", "PipelineConfig"]
@@ -46,7 +50,6 @@ class PipelineConfig:
         chunking: Passage sizes.
         retrieval: Candidate counts and fusion.
         answering: Sentence scoring and abstention.
-        embed_title: Prepend the article title to each passage before embedding.
         max_question_chars: Longer questions are refused.
         max_article_chars: Longer articles are refused.
         default_top_k: Quotes returned when a request does not say.
@@ -56,7 +59,6 @@ class PipelineConfig:
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answering: AnsweringConfig = field(default_factory=AnsweringConfig)
-    embed_title: bool = True
     max_question_chars: int = 1000
     max_article_chars: int = 2_000_000
     default_top_k: int = 5
@@ -140,8 +142,8 @@ class Newsdesk:
             except ValueError as exc:
                 log.warning("rebuilding the vector index from the store: %s", exc)
         if index is None:
-            ids, vectors = self.store.vectors()
             index = VectorIndex(dimension)
+            ids, vectors = self._pooled_vectors(None)
             index.add(ids, vectors)
             if len(ids):
                 log.warning("rebuilt the vector index from %d stored passages", len(ids))
@@ -156,10 +158,17 @@ class Newsdesk:
                 "vector index was behind the store: adding %d and removing %d passages", len(missing), len(extra)
             )
             index.remove(extra)
-            ids, vectors = self.store.vectors(missing.tolist())
+            ids, vectors = self._pooled_vectors(missing.tolist())
             index.add(ids, vectors)
             self._dirty = True
         return index
+
+    def _pooled_vectors(self, ids: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Passage vectors pooled from the stored sentence vectors."""
+        rows = self.store.passage_sentence_vectors(ids)
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.array([pid for pid, _ in rows], dtype=np.int64), np.vstack([pool_mean(m) for _, m in rows])
 
     def save(self) -> bool:
         """Write the FAISS snapshot if anything changed; returns whether it wrote."""
@@ -198,8 +207,24 @@ class Newsdesk:
         digest = content_hash(title, text, draft.url, draft.published, draft.source)
         return Article(article_id, title, text, draft.url, draft.published, draft.source, digest)
 
-    def _embedding_text(self, article: Article, passage_text: str) -> str:
-        return f"{article.title}\n{passage_text}" if self.config.embed_title else passage_text
+    def _embed_sentences(self, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+        """Embed sentences, reusing stored vectors of identical ones (by content hash).
+
+        Sentences rather than whole passages are embedded: short inputs cost
+        less per word, the answer stage gets sentence vectors for free, and
+        passage vectors are pooled from them.
+        """
+        hashes = [content_hash(self.embedder.name, t) for t in texts]
+        cached = self.store.vectors_for_hashes(hashes)
+        vectors = np.zeros((len(texts), self.embedder.dimension), dtype=np.float32)
+        unique_new = list(dict.fromkeys(h for h in hashes if h not in cached))
+        if unique_new:
+            first_text = {h: t for t, h in zip(texts, hashes)}
+            embedded = self.embedder.embed([first_text[h] for h in unique_new])
+            cached.update(zip(unique_new, embedded))
+        for i, h in enumerate(hashes):
+            vectors[i] = cached[h]
+        return vectors, hashes
 
     def add_article(self, draft: ArticleDraft, name: str | None = None) -> AddResult:
         """Clean, split, embed and store one article.
@@ -219,24 +244,19 @@ class Newsdesk:
             raise IndexLockedError("this index was opened read-only")
         article = self._prepare(draft, name)
         existing = self.store.content_hash(article.id)
-        passages = split_into_passages(article.id, article.text, self.config.chunking)
+        sentences = split_sentences(article.text)
+        passages = split_into_passages(article.id, article.text, self.config.chunking, sentences)
         if existing == article.content_hash:
             return AddResult(article.id, "unchanged", len(passages), article.title)
-        texts = [self._embedding_text(article, p.text) for p in passages]
-        hashes = [content_hash(self.embedder.name, t) for t in texts]
-        cached = self.store.vectors_for_hashes(hashes)
-        to_embed = [i for i, h in enumerate(hashes) if h not in cached]
-        vectors = np.zeros((len(passages), self.embedder.dimension), dtype=np.float32)
-        if to_embed:
-            vectors[to_embed] = self.embedder.embed([texts[i] for i in to_embed])
-        for i, h in enumerate(hashes):
-            if h in cached:
-                vectors[i] = cached[h]
+        sentence_vectors, hashes = self._embed_sentences([article.text[s:e] for s, e in sentences])
+        passage_vectors = np.vstack(
+            [pool_mean(sentence_vectors[p.first_sentence : p.last_sentence + 1]) for p in passages]
+        ) if passages else np.zeros((0, self.embedder.dimension), dtype=np.float32)
         with self._write_lock:
-            added, removed = self.store.replace_article(article, passages, vectors, hashes)
+            added, removed = self.store.replace_article(article, sentences, sentence_vectors, hashes, passages)
             with self._index_lock:
                 self.vectors.remove(np.array(removed, dtype=np.int64))
-                self.vectors.add(np.array(added, dtype=np.int64), vectors)
+                self.vectors.add(np.array(added, dtype=np.int64), passage_vectors)
                 self._dirty = True
         return AddResult(article.id, "replaced" if existing else "added", len(passages), article.title)
 
@@ -286,23 +306,54 @@ class Newsdesk:
             raise QueryError(f"top_k must be between 1 and {self.config.max_top_k}")
         return text, k
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        *,
+        as_of: date | str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        source: str | None = None,
+    ) -> Answer:
         """Answer a question with verbatim quotes, or abstain with the closest ones.
 
+        Args:
+            question: The question.
+            top_k: Quotes to return (default 5).
+            as_of: The date the question is asked on (default today); relative
+                times in the question ("this week") are read against it, and
+                when given, articles from around it are favoured.
+            since: Only articles published on or after this date.
+            until: Only articles published on or before this date.
+            source: Only articles from this source.
+
         Raises:
-            QueryError: The question is empty or too long, or top_k is out of range.
+            QueryError: The question is empty or too long, top_k is out of
+                range, or a date is malformed.
         """
         text, k = self._check_question(question, top_k)
+        filters = PassageFilter.build(since, until, source)
+        day = as_date(as_of, "as_of") or date.today()
+        window = window_in_question(text, day)
+        if window is None and as_of is not None:
+            window = TimeWindow(day - timedelta(days=7), day)
         started = time.perf_counter()
         vector = self.embedder.embed_query(text)
         embedded = time.perf_counter()
+        retrieval = self.config.retrieval
+        if filters.active:  # filtered-out passages must not crowd out the rest
+            retrieval = replace(retrieval, dense_k=retrieval.dense_k * 8, lexical_k=retrieval.lexical_k * 8)
         with self._index_lock:
-            candidates = retrieve(text, vector, self.vectors, self.store, self.config.retrieval)
-        wanted = candidates[: max(self.config.answering.passages_considered, k)]
-        passages = self.store.passages([c.passage_id for c in wanted])
-        ranked = [(c, passages[c.passage_id]) for c in wanted if c.passage_id in passages]
+            candidates = retrieve(text, vector, self.vectors, self.store, retrieval)
+        wanted = max(self.config.answering.passages_considered, k)
+        passages = self.store.passages([c.passage_id for c in candidates[: wanted * 8 if filters.active else wanted]])
+        ranked = [(c, passages[c.passage_id]) for c in candidates if c.passage_id in passages]
+        ranked = [pair for pair in ranked if filters.admits(pair[1])][:wanted]
         retrieved = time.perf_counter()
-        answer = answer_from_passages(text, vector, ranked, self.embedder.embed, k, self.config.answering)
+        answer = answer_from_passages(
+            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window
+        )
         finished = time.perf_counter()
         answer.timings_ms.update(
             embed=round((embedded - started) * 1000, 2),
@@ -310,3 +361,4 @@ class Newsdesk:
             answer=round((finished - retrieved) * 1000, 2),
         )
         return answer
+

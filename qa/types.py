@@ -41,6 +41,8 @@ class Passage:
     start: int
     end: int
     text: str
+    first_sentence: int = 0  # ordinals of the article's sentences it holds, inclusive
+    last_sentence: int = 0
     id: int | None = None  # assigned by the store
 
 

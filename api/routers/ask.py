@@ -18,4 +18,7 @@ def ask(request: AskRequest, desk: Newsdesk = Depends(get_desk)) -> AskResponse:
     When the articles do not support an answer, `answer` is null, `message`
     says so, and the closest quotes are still returned.
     """
-    return AskResponse.of(desk.ask(request.question, request.top_k))
+    answer = desk.ask(
+        request.question, request.top_k, as_of=request.as_of, since=request.since, until=request.until, source=request.source
+    )
+    return AskResponse.of(answer)

@@ -179,11 +179,30 @@ def test_store_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     store.close()
 
 
-def test_vectors_round_trip_through_the_store(tmp_path: Path, hashing_embedder) -> None:
+def test_passage_vectors_are_pooled_from_stored_sentence_vectors(tmp_path: Path, hashing_embedder) -> None:
+    from qa.embedding import pool_mean
+    from qa.sentences import split_sentences
+
     desk = Newsdesk(tmp_path, hashing_embedder)
     desk.add_article(draft())
-    ids, vectors = desk.store.vectors()
-    passages = desk.store.passages(ids.tolist())
-    expected = hashing_embedder.embed([f"Council passes budget\n{passages[i].passage.text}" for i in ids.tolist()])
-    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+    text = desk.get_article("budget-1").text
+    sentence_vectors = hashing_embedder.embed([text[s:e] for s, e in split_sentences(text)])
+    for passage_id, stored in desk.store.passage_sentence_vectors():
+        passage = desk.store.passages([passage_id])[passage_id].passage
+        expected = sentence_vectors[passage.first_sentence : passage.last_sentence + 1]
+        np.testing.assert_allclose(stored, expected, atol=2e-3)  # stored as float16
+        found = dict(desk.vectors.search(pool_mean(stored), 1))
+        assert passage_id in found and found[passage_id] > 0.999
     desk.close()
+
+
+def test_an_index_of_another_format_is_refused_clearly(tmp_path: Path, hashing_embedder) -> None:
+    from qa.errors import IndexStateError
+
+    Newsdesk(tmp_path, hashing_embedder).close()
+    store = ArticleStore(tmp_path / STORE_FILE)
+    store._db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(IndexStateError, match="index format 0"):
+        Newsdesk(tmp_path, hashing_embedder)
+    Newsdesk(tmp_path / "fresh", hashing_embedder).close()

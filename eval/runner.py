@@ -1,0 +1,146 @@
+"""Running an eval set against newsdesk, in-process or over HTTP, and scoring it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+import httpx
+
+from qa.pipeline import Newsdesk
+
+from .metrics import QuestionScore, aggregate, contains_answer, exact_match, f1_score, first_hit_rank
+from .questions import EvalQuestion
+
+__all__ = ["AskTarget", "HttpTarget", "InProcessTarget", "run_eval", "score_response"]
+
+QUOTES_ASKED = 20  # enough for quote recall@1..20
+
+
+class AskTarget(Protocol):
+    """Something that answers questions the way ``POST /ask`` does."""
+
+    def ask(self, question: str, top_k: int, as_of: str | None) -> dict[str, Any]: ...
+
+    def article_text(self, article_id: str) -> str | None: ...
+
+
+class InProcessTarget:
+    """Asks a pipeline directly, and returns the same JSON shape as the API."""
+
+    def __init__(self, desk: Newsdesk) -> None:
+        self.desk = desk
+
+    def ask(self, question: str, top_k: int, as_of: str | None) -> dict[str, Any]:
+        from api.schemas import AskResponse
+
+        return AskResponse.of(self.desk.ask(question, top_k, as_of=as_of)).model_dump()
+
+    def article_text(self, article_id: str) -> str | None:
+        article = self.desk.store.get_article(article_id)
+        return article.text if article else None
+
+
+class HttpTarget:
+    """Asks a running newsdesk server."""
+
+    def __init__(self, url: str, api_key: str | None = None, timeout: float = 60.0) -> None:
+        headers = {"X-API-Key": api_key} if api_key else {}
+        self._client = httpx.Client(base_url=url.rstrip("/"), timeout=timeout, headers=headers)
+        self._texts: dict[str, str | None] = {}
+
+    def ask(self, question: str, top_k: int, as_of: str | None) -> dict[str, Any]:
+        payload: dict[str, Any] = {"question": question, "top_k": top_k}
+        if as_of:
+            payload["as_of"] = as_of
+        response = self._client.post("/ask", json=payload)
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        return body
+
+    def article_text(self, article_id: str) -> str | None:
+        if article_id not in self._texts:
+            response = self._client.get(f"/articles/{article_id}")
+            self._texts[article_id] = response.json()["text"] if response.status_code == 200 else None
+        return self._texts[article_id]
+
+
+@dataclass(frozen=True)
+class ScoredQuestion:
+    """One question's outcome: the score and the record that goes in results.json."""
+
+    score: QuestionScore
+    record: dict[str, Any]
+
+
+def score_response(question: EvalQuestion, response: dict[str, Any], latency_ms: float, target: AskTarget) -> ScoredQuestion:
+    """Score one answer against the gold answers (pure apart from reading article texts)."""
+    answer = response.get("answer")
+    short = (response.get("short_answer") or {}).get("text")
+    quotes = response.get("quotes") or []
+    verbatim = sum(1 for q in quotes if (target.article_text(q["article_id"]) or "")[q["start"] : q["end"]] == q["text"])
+    golds = question.answers
+    rank = first_hit_rank([q["text"] for q in quotes], golds) if golds else None
+    score = QuestionScore(
+        answerable=bool(golds),
+        abstained=answer is None,
+        answer_hit=contains_answer(answer, golds),
+        exact_match=exact_match(short or answer, golds),
+        f1=f1_score(short or answer, golds),
+        hit_rank=rank,
+        quotes_verbatim=verbatim,
+        quotes_total=len(quotes),
+        latency_ms=latency_ms,
+    )
+    record = {
+        "id": question.id,
+        "question": question.question,
+        "as_of": question.as_of,
+        "gold": list(golds),
+        "answerable": score.answerable,
+        "answer": answer,
+        "short_answer": short,
+        "confidence": response.get("confidence"),
+        "abstained": score.abstained,
+        "answer_hit": score.answer_hit,
+        "exact_match": score.exact_match,
+        "f1": score.f1,
+        "hit_rank": rank,
+        "latency_ms": round(latency_ms, 2),
+        "quotes": [
+            {k: q.get(k) for k in ("text", "article_id", "title", "published", "url", "start", "end", "score")} for q in quotes
+        ],
+    }
+    return ScoredQuestion(score, record)
+
+
+def run_eval(
+    questions: Sequence[EvalQuestion],
+    target: AskTarget,
+    settings: dict[str, Any],
+    on_question: Callable[[ScoredQuestion], None] | None = None,
+) -> dict[str, Any]:
+    """Ask every question, score the answers, and aggregate the metrics.
+
+    Returns:
+        The results document: ``metrics``, ``settings``, ``created`` and one
+        record per question.
+    """
+    scored = []
+    for question in questions:
+        started = time.perf_counter()
+        response = target.ask(question.question, QUOTES_ASKED, question.as_of)
+        latency_ms = (time.perf_counter() - started) * 1000
+        outcome = score_response(question, response, latency_ms, target)
+        scored.append(outcome)
+        if on_question:
+            on_question(outcome)
+    return {
+        "metrics": aggregate([s.score for s in scored]),
+        "settings": settings,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "questions": [s.record for s in scored],
+    }

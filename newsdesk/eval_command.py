@@ -1,0 +1,166 @@
+"""``newsdesk eval``: score an eval set and report the metrics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsdesk.settings import Settings
+
+__all__ = ["register"]
+
+SUMMARY_KEYS = (
+    "questions", "answerable", "unanswerable", "answer_hit", "exact_match", "f1", "quote_recall@1",
+    "quote_recall@5", "quote_recall@20", "mrr", "abstain_precision", "abstain_recall",
+    "abstain_rate_answerable", "quotes_verbatim", "latency_ms_p50", "latency_ms_p95",
+)
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("NEWSDESK_EVAL_CACHE")
+    if base:
+        return Path(base)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk" / "eval-indexes"
+
+
+def _parse_thresholds(values: list[str]) -> dict[str, float]:
+    thresholds = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            thresholds[name.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise SystemExit(f"error: --fail-under takes METRIC=VALUE, got {value!r}")
+    return thresholds
+
+
+def _format(name: str, value: float) -> str:
+    if name in ("questions", "answerable", "unanswerable"):
+        return str(int(value))
+    return f"{value:.1f} ms" if name.startswith("latency") else f"{value:.3f}"
+
+
+def print_metrics(metrics: dict[str, float], baseline: dict[str, Any] | None) -> None:
+    rows = [(k, metrics[k]) for k in SUMMARY_KEYS if k in metrics]
+    if baseline is None:
+        for name, value in rows:
+            print(f"  {name:24} {_format(name, value):>10}")
+        return
+    from eval.report import compare_metrics
+
+    changes = {c.name: c for c in compare_metrics(metrics, baseline.get("metrics", {}))}
+    print(f"  {'metric':24} {'now':>10} {'before':>10} {'change':>9}")
+    for name, value in rows:
+        change = changes.get(name)
+        if change is None:
+            print(f"  {name:24} {_format(name, value):>10}")
+            continue
+        mark = {True: " better", False: " worse", None: ""}[change.better] if change.change else ""
+        print(f"  {name:24} {_format(name, value):>10} {_format(name, change.baseline):>10} {change.change:+9.3f}{mark}")
+
+
+def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any], Any]:
+    """Build what answers the questions; returns (target, settings, closer)."""
+    from eval.runner import HttpTarget, InProcessTarget
+
+    if args.url:
+        if args.corpus:
+            raise SystemExit("error: --corpus indexes in-process; it cannot be combined with --url")
+        return HttpTarget(args.url, api_key=os.environ.get("NEWSDESK_API_KEY")), {"url": args.url}, None
+    from qa.embedding import SentenceTransformerEmbedder
+    from qa.pipeline import Newsdesk, PipelineConfig
+
+    settings = Settings.from_env(data_dir=args.data_dir, model=args.model)
+    embedder = SentenceTransformerEmbedder(settings.embedder_config())
+    config = PipelineConfig()
+    data_dir = settings.data_dir
+    run_settings: dict[str, Any] = {"model": embedder.name, "device": embedder.device}
+    if args.corpus:
+        from eval.corpus import cached_corpus_index
+
+        from tqdm import tqdm
+
+        bar = tqdm(unit="article", desc="indexing corpus", file=sys.stderr, disable=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        data_dir, cached = cached_corpus_index(Path(args.corpus), args.cache_dir, embedder, config, progress)
+        bar.close()
+        print(f"corpus index {'reused from cache' if cached else 'built'}: {data_dir}", file=sys.stderr)
+        run_settings.update(corpus=str(args.corpus), corpus_index=str(data_dir), corpus_cached=cached)
+    desk = Newsdesk(data_dir, embedder, config, writer=False)
+    articles, passages = desk.counts()
+    run_settings.update(data_dir=str(data_dir), articles=articles, passages=passages)
+    return InProcessTarget(desk), run_settings, desk
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.questions import EvalSetError, load_eval_set
+    from eval.runner import run_eval
+
+    try:
+        questions = load_eval_set(args.set)
+    except EvalSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.limit:
+        questions = questions[: args.limit]
+    thresholds = _parse_thresholds(args.fail_under)
+    baseline = json.loads(Path(args.compare).read_text()) if args.compare else None
+    target, run_settings, desk = _target_and_settings(args)
+    run_settings = {"set": str(args.set), **run_settings}
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(questions), unit="q", desc="asking", file=sys.stderr, disable=None)
+    try:
+        results = run_eval(questions, target, run_settings, on_question=lambda _: bar.update(1))
+    finally:
+        bar.close()
+        if desk is not None:
+            desk.close()
+    print(f"\n{args.set}: {len(questions)} questions")
+    print_metrics(results["metrics"], baseline)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        print(f"results written to {args.out}")
+    if args.report:
+        from eval.report import render_report
+
+        Path(args.report).write_text(render_report(results, baseline), encoding="utf-8")
+        print(f"report written to {args.report}")
+    failed = []
+    for name, floor in thresholds.items():
+        if name not in results["metrics"]:
+            print(f"error: unknown metric {name!r} in --fail-under", file=sys.stderr)
+            return 2
+        if results["metrics"][name] < floor:
+            failed.append(f"{name} {results['metrics'][name]:.3f} < {floor}")
+    if failed:
+        print("FAILED: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``eval`` subcommand to the CLI."""
+    parser = sub.add_parser("eval", parents=[common], help="score an eval set of question-answer pairs")
+    parser.add_argument("set", type=Path, help="JSONL, CSV (question,answer) or SQuAD v1/v2 JSON")
+    parser.add_argument("--corpus", type=Path, help="articles to index into a separate, cached eval index")
+    parser.add_argument("--out", type=Path, help="write results (metrics and every question) as JSON")
+    parser.add_argument("--report", type=Path, help="write a self-contained HTML report")
+    parser.add_argument("--compare", type=Path, help="an earlier results JSON to compare with")
+    parser.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
+                        help="exit 1 when a metric is below VALUE (repeatable)")
+    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--url", help="score a running server (e.g. http://127.0.0.1:8000) instead of in-process")
+    parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir(),
+                        help="where corpus indexes are cached (env NEWSDESK_EVAL_CACHE)")
+    parser.set_defaults(run=cmd_eval)

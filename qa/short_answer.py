@@ -1,0 +1,142 @@
+"""Short answers: the span inside the answer sentence that answers a factoid question.
+
+Rule-based and explainable: the question's wh-word gives an expected answer
+type (person, place, date, number, name); candidate spans of the sentence are
+runs of capitalised words, numbers with their units, and dates; spans made of
+words the question already uses are not answers; the best candidate matches
+the type and stands close to the question's words in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.text import STOPWORDS, content_terms
+
+__all__ = ["AnswerType", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
+
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)"
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?|{_MONTHS}\s+\d{{4}}|(?:in\s+)?(?:1[5-9]|20)\d{{2}}s?)\b"
+)
+_NUMBER = re.compile(
+    rf"(?:[$€£¥]\s?)?\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}|and|a))*"
+    r"(?:\s?(?:%|percent|per cent|percentage points?|million|billion|trillion|km|miles?|kilometres?|kilometers?|"
+    r"years?|months?|weeks?|days?|hours?|minutes?|people|votes?|points?|dollars?|euros?|pounds?))?\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(
+    r"\b(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|da|van|von|al|bin|and|for|la|le|del|du)\s+)?(?:[A-Z][\w'’.-]*|\d+))*"
+)
+# Capitalised, but a time rather than a name.
+_CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december today tonight".split()
+)
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+
+
+class AnswerType:
+    PERSON = "person"
+    PLACE = "place"
+    DATE = "date"
+    NUMBER = "number"
+    NAME = "name"  # which/what + noun: a named thing
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate short answer: offsets into the sentence, and its kind."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def answer_type(question: str) -> str:
+    """The kind of answer a question asks for, from its wh-word and what follows it."""
+    q = question.lower().strip()
+    if re.match(r"^(?:who|whom|whose)\b", q) or re.search(r"\b(?:who|whom)\b", q[:40]):
+        return AnswerType.PERSON
+    if re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall)\b|\bwhat (?:percentage|percent|number|age|amount)\b", q):
+        return AnswerType.NUMBER
+    if re.search(r"\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b|\bin what year\b", q):
+        return AnswerType.DATE
+    if re.search(r"\bwhere\b|\bwhat (?:country|city|state|town|place|region|nation|continent)\b|\bwhich (?:country|city|state|town|place|region|nation|continent)\b|\bin which (?:country|city|state)\b", q):
+        return AnswerType.PLACE
+    if re.search(r"\b(?:which|what)\b", q):
+        return AnswerType.NAME
+    return AnswerType.OTHER
+
+
+def candidate_spans(sentence: str) -> list[Span]:
+    """Dates, numbers, quoted titles and capitalised runs in a sentence (the first word's capital aside)."""
+    spans: list[Span] = [Span(m.start(), m.end(), AnswerType.DATE) for m in _DATE.finditer(sentence)]
+    taken = [(s.start, s.end) for s in spans]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for match in _NUMBER.finditer(sentence):
+        text = match.group().strip()
+        if text and free(match.start(), match.end()) and re.search(r"\d|" + _NUMBER_WORDS, text, re.IGNORECASE):
+            spans.append(Span(match.start(), match.start() + len(match.group().rstrip()), AnswerType.NUMBER))
+            taken.append((match.start(), match.end()))
+    for match in _QUOTED.finditer(sentence):
+        if free(match.start(1), match.end(1)):
+            spans.append(Span(match.start(1), match.end(1), AnswerType.NAME))
+    for match in _CAPITALISED.finditer(sentence):
+        start, end = match.start(), match.end()
+        text = sentence[start:end].rstrip(".’'")
+        end = start + len(text)
+        # "The", "In" opening the sentence are capitalised only by position; "The Hague" mid-sentence stays.
+        while start == 0 and text and text.split()[0].lower() in STOPWORDS:
+            first = text.split()[0]
+            start += len(first) + 1
+            text = text[len(first) + 1 :]
+        if text and free(start, end) and text.lower().rstrip(".") not in _CALENDAR_WORDS:
+            spans.append(Span(start, end, AnswerType.NAME))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _type_fits(expected: str, span: Span) -> float:
+    if expected in (AnswerType.DATE, AnswerType.NUMBER):
+        return 1.0 if span.kind == expected else 0.0
+    if expected in (AnswerType.PERSON, AnswerType.PLACE):
+        return 1.0 if span.kind == AnswerType.NAME else 0.0
+    if expected == AnswerType.NAME:
+        return 1.0 if span.kind == AnswerType.NAME else 0.5
+    return 0.5
+
+
+def pick_short_answer(question: str, sentence: str) -> Span | None:
+    """The span of ``sentence`` that best answers ``question``, or None.
+
+    Args:
+        question: The question.
+        sentence: The chosen answer sentence.
+
+    Returns:
+        The span, with offsets into ``sentence``; None when no candidate is
+        new to the question and fits its type.
+    """
+    expected = answer_type(question)
+    asked = set(content_terms(question))
+    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if content_terms(m.group()) and content_terms(m.group())[0] in asked]
+    best: tuple[float, Span] | None = None
+    for span in candidate_spans(sentence):
+        words = content_terms(sentence[span.start : span.end])
+        if not words or all(w in asked for w in words):
+            continue
+        fit = _type_fits(expected, span)
+        if fit == 0.0:
+            continue
+        novelty = sum(w not in asked for w in words) / len(words)
+        distance = min((abs(a - span.start) for a in anchors), default=len(sentence))
+        score = 2.0 * fit + novelty - distance / max(len(sentence), 1)
+        if best is None or score > best[0]:
+            best = (score, span)
+    return best[1] if best else None
