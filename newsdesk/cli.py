@@ -15,7 +15,11 @@ from newsdesk.settings import Settings
 from qa.errors import NewsdeskError
 from qa.types import Answer
 
-__all__ = ["main"]
+__all__ = ["UsageError", "main"]
+
+
+class UsageError(Exception):
+    """A command was called with arguments that cannot work together."""
 
 PROGRESS_THRESHOLD = 5
 
@@ -202,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except NewsdeskError as exc:
+    except (NewsdeskError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsdesk.cli import UsageError
 from newsdesk.settings import Settings
 
 __all__ = ["register"]
@@ -36,7 +37,7 @@ def _parse_thresholds(values: list[str]) -> dict[str, float]:
         except ValueError:
             sep = ""
         if not sep or not name.strip():
-            raise SystemExit(f"error: --fail-under takes METRIC=VALUE, got {value!r}")
+            raise UsageError(f"--fail-under takes METRIC=VALUE, got {value!r}")
     return thresholds
 
 
@@ -71,7 +72,7 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
 
     if args.url:
         if args.corpus:
-            raise SystemExit("error: --corpus indexes in-process; it cannot be combined with --url")
+            raise UsageError("--corpus indexes in-process; it cannot be combined with --url")
         return HttpTarget(args.url, api_key=os.environ.get("NEWSDESK_API_KEY")), {"url": args.url}, None
     from qa.embedding import SentenceTransformerEmbedder
     from qa.pipeline import Newsdesk, PipelineConfig
@@ -114,7 +115,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.limit:
         questions = questions[: args.limit]
     thresholds = _parse_thresholds(args.fail_under)
-    baseline = json.loads(Path(args.compare).read_text()) if args.compare else None
+    try:
+        baseline = json.loads(Path(args.compare).read_text()) if args.compare else None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--compare: cannot read {args.compare} ({exc})") from exc
     target, run_settings, desk = _target_and_settings(args)
     run_settings = {"set": str(args.set), **run_settings}
     from tqdm import tqdm

@@ -103,7 +103,7 @@ def test_split_into_passages_empty(text: str) -> None:
 def test_split_into_passages_offsets_exact() -> None:
     text = "  First one here.\n\nSecond one.  "
     passages = split_into_passages("art", text, ChunkingConfig(target_words=100, max_words=200))
-    assert passages == [Passage("art", 0, 2, 30, "First one here.\n\nSecond one.")]
+    assert passages == [Passage("art", 0, 2, 30, "First one here.\n\nSecond one.", first_sentence=0, last_sentence=1)]
 
 
 @pytest.mark.parametrize("overlap", [0, 1, 2])
