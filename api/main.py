@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.limits import RequestLimits
 from api.routers import articles, ask, health
 from newsdesk.settings import Settings
 from qa.embedding import Embedder, SentenceTransformerEmbedder
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"]
         )
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(ask.router)
     app.include_router(articles.router)

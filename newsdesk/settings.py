@@ -40,6 +40,7 @@ class Settings:
         cors_origins: Allowed browser origins, comma separated [NEWSDESK_CORS_ORIGINS].
         snapshot_seconds: How often the server writes the FAISS snapshot when
             something changed [NEWSDESK_SNAPSHOT_SECONDS].
+        max_body_bytes: Larger request bodies get 413 [NEWSDESK_MAX_BODY_BYTES].
     """
 
     data_dir: Path = Path("data")
@@ -49,6 +50,7 @@ class Settings:
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
     snapshot_seconds: float = 30.0
+    max_body_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -70,6 +72,8 @@ class Settings:
             values["cors_origins"] = tuple(o.strip() for o in env["NEWSDESK_CORS_ORIGINS"].split(",") if o.strip())
         if env.get("NEWSDESK_SNAPSHOT_SECONDS"):
             values["snapshot_seconds"] = float(env["NEWSDESK_SNAPSHOT_SECONDS"])
+        if env.get("NEWSDESK_MAX_BODY_BYTES"):
+            values["max_body_bytes"] = int(env["NEWSDESK_MAX_BODY_BYTES"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
