@@ -306,6 +306,19 @@ class ArticleStore:
             ).fetchall()
         return [(start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for start, end, blob in rows]
 
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many passages contain each term (after the FTS tokenizer's stemming)."""
+        found: dict[str, int] = {}
+        with self._lock:
+            for term in terms:
+                quoted = '"' + term.replace('"', "") + '"'
+                if quoted == '""':
+                    continue
+                found[term] = int(
+                    self._db.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (quoted,)).fetchone()[0]
+                )
+        return found
+
     def lexical_search(self, match_query: str, k: int) -> list[tuple[int, float]]:
         """BM25 search of passage text and title; returns ``(passage_id, score)``, best first.
 

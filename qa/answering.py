@@ -5,8 +5,8 @@ weighted sum of:
 
 - ``similarity``: cosine of question and sentence embeddings (stored at ingest);
 - ``context``: cosine of question and the passage around the sentence;
-- ``overlap``: the share of the question's meaningful words (names and
-  numbers count double) that the sentence contains;
+- ``overlap``: the share of the question's meaningful words that the
+  sentence contains, each weighted by how rare it is in the index (idf);
 - ``rank``: how well the passage ranked in hybrid retrieval;
 - ``type_fit``: whether the sentence holds a span of the kind asked for (a
   date for "when", a number for "how many", a name for "who");
@@ -20,7 +20,7 @@ a threshold the pipeline abstains and still returns the closest quotes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -30,11 +30,18 @@ from index.store import StoredPassage
 from qa.embedding import pool_mean
 from qa.retrieval import Candidate
 from qa.short_answer import AnswerType, answer_type, pick_short_answer
-from qa.text import content_terms, tokens
+from qa.text import STOPWORDS, content_terms, stem, tokens
 from qa.timeframe import TimeWindow
 from qa.types import Answer, Passage, Quote, ShortAnswer
 
-__all__ = ["NO_ANSWER_MESSAGE", "AnsweringConfig", "ScoredSentence", "answer_from_passages", "score_sentences"]
+__all__ = [
+    "NO_ANSWER_MESSAGE",
+    "AnsweringConfig",
+    "ScoredSentence",
+    "answer_from_passages",
+    "score_sentences",
+    "term_weights",
+]
 
 NO_ANSWER_MESSAGE = "No supported answer in the indexed articles."
 
@@ -79,17 +86,30 @@ class ScoredSentence:
     score: float
 
 
-def _term_weights(question: str) -> dict[str, float]:
-    """Question terms with weights: names and numbers matter more than common words."""
+def term_weights(question: str, document_frequency: Mapping[str, int], passages: int) -> dict[str, float]:
+    """Question terms weighted by inverse document frequency (BM25's idf).
+
+    A word most passages share ("talks", "said") says little about which
+    sentence answers; a rare one ("headed", a name) says a lot. Words the index
+    has never seen get the highest weight.
+
+    Args:
+        question: The question.
+        document_frequency: Passages containing each raw question token.
+        passages: Passages in the index.
+    """
     weights: dict[str, float] = {}
-    words = question.replace("?", " ").split()
-    proper = {t for w in words[1:] if w[:1].isupper() for t in content_terms(w)}
-    for term in content_terms(question):
-        weights[term] = 2.0 if term in proper or term.isdigit() else 1.0
+    for token in tokens(question):
+        if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
+            continue
+        df = document_frequency.get(token, 0)
+        idf = math.log(1.0 + (passages - df + 0.5) / (df + 0.5))
+        term = stem(token)
+        weights[term] = max(weights.get(term, 0.0), idf)
     return weights
 
 
-def _overlap(weights: dict[str, float], sentence: str) -> float:
+def _overlap(weights: Mapping[str, float], sentence: str) -> float:
     if not weights:
         return 0.0
     present = set(content_terms(sentence))
@@ -113,9 +133,14 @@ def score_sentences(
     sentences_of: SentenceLookup,
     config: AnsweringConfig,
     window: TimeWindow | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[ScoredSentence]:
-    """Score the sentences of the top passages, best first, each sentence once."""
-    weights = _term_weights(question)
+    """Score the sentences of the top passages, best first, each sentence once.
+
+    ``weights`` are the question terms' importance (see :func:`term_weights`);
+    without them every meaningful word counts the same.
+    """
+    weights = weights if weights is not None else {t: 1.0 for t in content_terms(question)}
     expected = answer_type(question)
     seen: set[tuple[str, int]] = set()
     scored = []
@@ -154,7 +179,8 @@ def score_sentences(
 
 
 def _with_type_fit(sentence: ScoredSentence, question: str, config: AnsweringConfig) -> ScoredSentence:
-    fit = float(pick_short_answer(question, sentence.text) is not None)
+    picked = pick_short_answer(question, sentence.text)
+    fit = picked.fit if picked else 0.0
     return replace(sentence, type_fit=fit, score=sentence.score + config.type_weight * fit)
 
 
@@ -201,9 +227,10 @@ def _collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> lis
 def _short_answer(question: str, best: ScoredSentence) -> ShortAnswer | None:
     if answer_type(question) == AnswerType.OTHER:
         return None
-    span = pick_short_answer(question, best.text)
-    if span is None:
+    picked = pick_short_answer(question, best.text)
+    if picked is None:
         return None
+    span = picked.span
     return ShortAnswer(
         text=best.text[span.start : span.end],
         article_id=best.source.passage.article_id,
@@ -220,6 +247,7 @@ def answer_from_passages(
     top_k: int,
     config: AnsweringConfig,
     window: TimeWindow | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> Answer:
     """Choose the answer sentence, its short answer and up to ``top_k`` verbatim quotes.
 
@@ -231,11 +259,12 @@ def answer_from_passages(
         top_k: Quotes to return.
         config: Scoring weights and the abstention threshold.
         window: The publication dates the question is about, if any.
+        weights: Question term weights (see :func:`term_weights`).
 
     Returns:
         An answer, or an abstention (``answer`` None) that still carries the closest quotes.
     """
-    scored = score_sentences(question, question_vector, ranked, sentences_of, config, window)
+    scored = score_sentences(question, question_vector, ranked, sentences_of, config, window, weights)
     if not scored:
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
     quotes = tuple(_collapse_duplicates(scored, top_k))

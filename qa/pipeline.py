@@ -21,7 +21,7 @@ import numpy as np
 
 from index.store import ArticleStore, ArticleSummary
 from index.vectors import VectorIndex
-from qa.answering import AnsweringConfig, answer_from_passages
+from qa.answering import AnsweringConfig, answer_from_passages, term_weights
 from qa.chunking import ChunkingConfig, split_into_passages
 from qa.cleaning import clean_text, clean_title
 from qa.embedding import Embedder, pool_mean
@@ -30,6 +30,7 @@ from qa.ids import content_hash, derive_article_id, validate_article_id
 from qa.retrieval import RetrievalConfig, retrieve
 from qa.filters import PassageFilter, as_date
 from qa.sentences import split_sentences
+from qa.text import STOPWORDS, tokens
 from qa.timeframe import TimeWindow, window_in_question
 from qa.types import Answer, Article, ArticleDraft
 
@@ -283,6 +284,11 @@ class Newsdesk:
 
     # -- reads ----------------------------------------------------------
 
+    def _term_weights(self, question: str) -> dict[str, float]:
+        """Idf weights of the question's words, from the lexical index."""
+        words = [t for t in dict.fromkeys(tokens(question)) if t not in STOPWORDS]
+        return term_weights(question, self.store.document_frequencies(words), self.store.counts()[1])
+
     def get_article(self, article_id: str) -> Article:
         article = self.store.get_article(article_id)
         if article is None:
@@ -352,7 +358,7 @@ class Newsdesk:
         ranked = [pair for pair in ranked if filters.admits(pair[1])][:wanted]
         retrieved = time.perf_counter()
         answer = answer_from_passages(
-            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window
+            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window, self._term_weights(text)
         )
         finished = time.perf_counter()
         answer.timings_ms.update(

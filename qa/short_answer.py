@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qa.text import STOPWORDS, content_terms
 
-__all__ = ["AnswerType", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
+__all__ = ["AnswerType", "ScoredSpan", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
 
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)"
@@ -28,7 +28,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(
-    r"\b(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|da|van|von|al|bin|and|for|la|le|del|du)\s+)?(?:[A-Z][\w'’.-]*|\d+))*"
+    r"\b(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|de|da|van|von|al|bin|for|la|le|del|du)\s+)?(?:[A-Z][\w'’.-]*|\d+))*"
 )
 # Capitalised, but a time rather than a name.
 _CALENDAR_WORDS = frozenset(
@@ -102,17 +102,34 @@ def candidate_spans(sentence: str) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-def _type_fits(expected: str, span: Span) -> float:
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|an|i)$")
+
+
+def _type_fits(expected: str, span: Span, text: str, before: str) -> float:
+    """How well a span fits the expected answer type, 0..1 (rules, no NER)."""
     if expected in (AnswerType.DATE, AnswerType.NUMBER):
         return 1.0 if span.kind == expected else 0.0
-    if expected in (AnswerType.PERSON, AnswerType.PLACE):
-        return 1.0 if span.kind == AnswerType.NAME else 0.0
-    if expected == AnswerType.NAME:
-        return 1.0 if span.kind == AnswerType.NAME else 0.5
-    return 0.5
+    if span.kind != AnswerType.NAME:
+        return 0.3 if expected in (AnswerType.NAME, AnswerType.OTHER) else 0.0
+    words = text.split()
+    if len(words) == 1 and _DEMONYM.match(text):  # "Russian", "American": adjectives, not answers
+        return 0.2 if expected == AnswerType.NAME else 0.0
+    if expected == AnswerType.PERSON:
+        return 1.0 if len(words) >= 2 else 0.6
+    if expected == AnswerType.PLACE:
+        return 1.0 if re.search(r"\b(?:in|at|from|to|near|into|outside)\s+(?:the\s+)?$", before) else 0.6
+    return 1.0
 
 
-def pick_short_answer(question: str, sentence: str) -> Span | None:
+@dataclass(frozen=True)
+class ScoredSpan:
+    """A chosen short answer span and how well it fits the question's type (0..1)."""
+
+    span: Span
+    fit: float
+
+
+def pick_short_answer(question: str, sentence: str) -> ScoredSpan | None:
     """The span of ``sentence`` that best answers ``question``, or None.
 
     Args:
@@ -120,23 +137,26 @@ def pick_short_answer(question: str, sentence: str) -> Span | None:
         sentence: The chosen answer sentence.
 
     Returns:
-        The span, with offsets into ``sentence``; None when no candidate is
-        new to the question and fits its type.
+        The span (offsets into ``sentence``) with its type fit; None when no
+        candidate is new to the question and fits its type.
     """
     expected = answer_type(question)
     asked = set(content_terms(question))
-    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if content_terms(m.group()) and content_terms(m.group())[0] in asked]
-    best: tuple[float, Span] | None = None
+    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if (t := content_terms(m.group())) and t[0] in asked]
+    best: tuple[float, ScoredSpan] | None = None
     for span in candidate_spans(sentence):
-        words = content_terms(sentence[span.start : span.end])
+        text = sentence[span.start : span.end]
+        words = content_terms(text)
         if not words or all(w in asked for w in words):
             continue
-        fit = _type_fits(expected, span)
+        if span.start == 0 and re.match(r"^[A-Z/ ,.-]+:", sentence):  # dateline such as "MOSCOW:"
+            continue
+        fit = _type_fits(expected, span, text, sentence[max(0, span.start - 12) : span.start])
         if fit == 0.0:
             continue
         novelty = sum(w not in asked for w in words) / len(words)
         distance = min((abs(a - span.start) for a in anchors), default=len(sentence))
         score = 2.0 * fit + novelty - distance / max(len(sentence), 1)
         if best is None or score > best[0]:
-            best = (score, span)
+            best = (score, ScoredSpan(span, fit))
     return best[1] if best else None
