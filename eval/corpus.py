@@ -28,6 +28,7 @@ __all__ = ["INDEX_FORMAT", "cached_corpus_index", "corpus_key", "read_corpus"]
 # Bump when the way passages are cut or embedded changes, so old caches are not reused.
 INDEX_FORMAT = "2"
 _COMPLETE = "complete.json"
+_BATCH = 64  # articles embedded per model call
 
 
 def read_corpus(path: Path) -> list[ArticleDraft]:
@@ -98,10 +99,13 @@ def cached_corpus_index(
     try:
         desk = Newsdesk(building, embedder, config)
         try:
-            for done, draft in enumerate(drafts, start=1):
-                desk.add_article(draft)
+            for start in range(0, len(drafts), _BATCH):
+                chunk = drafts[start : start + _BATCH]
+                for outcome in desk.add_batch([(d, None) for d in chunk]):
+                    if isinstance(outcome, Exception):
+                        raise outcome
                 if on_progress:
-                    on_progress(done, len(drafts))
+                    on_progress(start + len(chunk), len(drafts))
         finally:
             desk.close()
         (building / _COMPLETE).write_text(json.dumps({"corpus": str(path), "articles": len(drafts)}))

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import ArticleError
+from qa.errors import ArticleError, NewsdeskError
 from qa.parsing import expand_paths, parse_file
 from qa.pipeline import AddResult, Newsdesk
+from qa.types import ArticleDraft
 
 __all__ = ["FileOutcome", "add_paths"]
 
@@ -23,7 +24,10 @@ class FileOutcome:
 
 
 def add_paths(
-    desk: Newsdesk, arguments: Iterable[str], on_file: Callable[[FileOutcome], None] | None = None
+    desk: Newsdesk,
+    arguments: Iterable[str],
+    on_file: Callable[[FileOutcome], None] | None = None,
+    batch_articles: int = 64,
 ) -> list[FileOutcome]:
     """Add the articles in files, folders and globs; a bad file does not stop the others.
 
@@ -31,25 +35,41 @@ def add_paths(
         desk: The pipeline to add to.
         arguments: Paths, folders or glob patterns.
         on_file: Called after each file, e.g. to advance a progress bar.
+        batch_articles: Articles embedded together in one model call.
 
     Raises:
         ArticleError: An argument matches no file.
     """
-    outcomes = []
     files = list(expand_paths(arguments))
+    outcomes: list[FileOutcome] = []
+    batch: list[tuple[Path, list[ArticleDraft]]] = []
+
+    def flush() -> None:
+        items = [(draft, path.stem if len(drafts) == 1 else None) for path, drafts in batch for draft in drafts]
+        results = iter(desk.add_batch(items))
+        for path, drafts in batch:
+            done = [next(results) for _ in drafts]
+            errors = [r for r in done if isinstance(r, NewsdeskError)]
+            added = tuple(r for r in done if isinstance(r, AddResult))
+            outcome = FileOutcome(path, added, _located(path, errors[0]) if errors else None)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        batch.clear()
+
     for path in files:
-        results: list[AddResult] = []
-        error = None
         try:
-            drafts = parse_file(path)
-            # A file of one article is named after the file, so re-adding an edited file replaces it.
-            name = path.stem if len(drafts) == 1 else None
-            for draft in drafts:
-                results.append(desk.add_article(draft, name=name))
+            batch.append((path, parse_file(path)))
         except ArticleError as exc:
-            error = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
-        outcome = FileOutcome(path, tuple(results), error)
-        outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+            outcome = FileOutcome(path, (), _located(path, exc))
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        if sum(len(d) for _, d in batch) >= batch_articles:
+            flush()
+    flush()
     return outcomes
+
+
+def _located(path: Path, error: Exception) -> str:
+    return str(error) if str(path) in str(error) else f"{path}: {error}"

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,14 +25,14 @@ from qa.answering import AnsweringConfig, answer_from_passages, term_weights
 from qa.chunking import ChunkingConfig, split_into_passages
 from qa.cleaning import clean_text, clean_title
 from qa.embedding import Embedder, pool_mean
-from qa.errors import ArticleError, IndexLockedError, NotFoundError, QueryError
+from qa.errors import ArticleError, IndexLockedError, NewsdeskError, NotFoundError, QueryError
 from qa.ids import content_hash, derive_article_id, validate_article_id
 from qa.retrieval import RetrievalConfig, retrieve
 from qa.filters import PassageFilter, as_date
 from qa.sentences import split_sentences
 from qa.text import STOPWORDS, tokens
 from qa.timeframe import TimeWindow, window_in_question
-from qa.types import Answer, Article, ArticleDraft
+from qa.types import Answer, Article, ArticleDraft, Passage
 
 __all__ = ["AddResult", "Newsdesk", "PipelineConfig"]
 
@@ -195,6 +195,14 @@ class Newsdesk:
 
     # -- writes ---------------------------------------------------------
 
+    def check_article(self, draft: ArticleDraft, name: str | None = None) -> Article:
+        """Clean and validate an article without storing it.
+
+        Raises:
+            ArticleError: It would be refused by :meth:`add_article`.
+        """
+        return self._prepare(draft, name)
+
     def _prepare(self, draft: ArticleDraft, name: str | None) -> Article:
         title = clean_title(draft.title)
         if not title:
@@ -241,29 +249,87 @@ class Newsdesk:
             ArticleError: The article is empty, too long or has a bad id.
             IndexLockedError: This pipeline was opened read-only.
         """
+        outcome = self.add_batch([(draft, name)])[0]
+        if isinstance(outcome, NewsdeskError):
+            raise outcome
+        return outcome
+
+    def add_articles(self, drafts: Iterable[ArticleDraft]) -> list[AddResult]:
+        """Add several articles, raising the first article's error if any fails."""
+        results = []
+        for outcome in self.add_batch([(d, None) for d in drafts]):
+            if isinstance(outcome, NewsdeskError):
+                raise outcome
+            results.append(outcome)
+        return results
+
+    def add_batch(self, items: Sequence[tuple[ArticleDraft, str | None]]) -> list[AddResult | NewsdeskError]:
+        """Add articles, embedding all their new sentences in one call.
+
+        One model call for many articles sorts and pads sentences together,
+        which is far cheaper than a call per article. Each article is then
+        applied on its own (one transaction, then the vector index), so
+        searches run between them and never see half an article, and one bad
+        article does not stop the others.
+
+        Args:
+            items: Articles, each with a file stem to derive its id from (or None).
+
+        Returns:
+            For each item, its result or the error that kept it out.
+
+        Raises:
+            IndexLockedError: This pipeline was opened read-only.
+        """
         if self._lock_handle is None:
             raise IndexLockedError("this index was opened read-only")
-        article = self._prepare(draft, name)
-        existing = self.store.content_hash(article.id)
-        sentences = split_sentences(article.text)
-        passages = split_into_passages(article.id, article.text, self.config.chunking, sentences)
-        if existing == article.content_hash:
-            return AddResult(article.id, "unchanged", len(passages), article.title)
-        sentence_vectors, hashes = self._embed_sentences([article.text[s:e] for s, e in sentences])
-        passage_vectors = np.vstack(
-            [pool_mean(sentence_vectors[p.first_sentence : p.last_sentence + 1]) for p in passages]
-        ) if passages else np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        outcomes: list[AddResult | NewsdeskError] = []
+        pending: list[tuple[int, Article, list[tuple[int, int]], list[Passage]]] = []
+        for draft, name in items:
+            try:
+                article = self._prepare(draft, name)
+            except ArticleError as exc:
+                outcomes.append(exc)
+                continue
+            sentences = split_sentences(article.text)
+            passages = split_into_passages(article.id, article.text, self.config.chunking, sentences)
+            if self.store.content_hash(article.id) == article.content_hash:
+                outcomes.append(AddResult(article.id, "unchanged", len(passages), article.title))
+                continue
+            pending.append((len(outcomes), article, sentences, passages))
+            outcomes.append(AddResult(article.id, "added", len(passages), article.title))
+        texts = [article.text[s:e] for _, article, sentences, _ in pending for s, e in sentences]
+        all_vectors, all_hashes = self._embed_sentences(texts)
+        offset = 0
+        for slot, article, sentences, passages in pending:
+            vectors = all_vectors[offset : offset + len(sentences)]
+            hashes = all_hashes[offset : offset + len(sentences)]
+            offset += len(sentences)
+            replaced = self._apply(article, sentences, vectors, hashes, passages)
+            if replaced:
+                outcomes[slot] = AddResult(article.id, "replaced", len(passages), article.title)
+        return outcomes
+
+    def _apply(
+        self,
+        article: Article,
+        sentences: list[tuple[int, int]],
+        sentence_vectors: np.ndarray,
+        hashes: list[str],
+        passages: list[Passage],
+    ) -> bool:
+        """Store one embedded article and update the vector index; True if it replaced one."""
+        passage_vectors = np.zeros((len(passages), self.embedder.dimension), dtype=np.float32)
+        for i, p in enumerate(passages):
+            passage_vectors[i] = pool_mean(sentence_vectors[p.first_sentence : p.last_sentence + 1])
         with self._write_lock:
+            existed = self.store.content_hash(article.id) is not None
             added, removed = self.store.replace_article(article, sentences, sentence_vectors, hashes, passages)
             with self._index_lock:
                 self.vectors.remove(np.array(removed, dtype=np.int64))
                 self.vectors.add(np.array(added, dtype=np.int64), passage_vectors)
                 self._dirty = True
-        return AddResult(article.id, "replaced" if existing else "added", len(passages), article.title)
-
-    def add_articles(self, drafts: Iterable[ArticleDraft]) -> list[AddResult]:
-        """Add several articles, each on its own (see :meth:`add_article`)."""
-        return [self.add_article(d) for d in drafts]
+        return existed
 
     def remove_article(self, article_id: str) -> int:
         """Remove an article, its passages and vectors; returns the passage count.

@@ -18,6 +18,7 @@ from api.schemas import (
     DeletedArticle,
     ErrorOut,
 )
+from qa.errors import ArticleError
 from qa.pipeline import Newsdesk
 from qa.types import ArticleDraft
 
@@ -46,7 +47,8 @@ def add_articles(
     body: Annotated[ArticleIn | list[ArticleIn], Body()], desk: Newsdesk = Depends(get_desk)
 ) -> AddArticlesResponse:
     """Add one article or a list of them. An identical article is left unchanged;
-    an article whose `id` is already stored replaces it."""
+    an article whose `id` is already stored replaces it. If any article of a
+    list is refused, none is stored."""
     articles = body if isinstance(body, list) else [body]
     if not articles:
         raise HTTPException(422, "the list of articles is empty")
@@ -54,7 +56,13 @@ def add_articles(
         raise HTTPException(
             413, f"at most {MAX_ARTICLES_PER_REQUEST} articles per request"
         )
-    results = [desk.add_article(_draft(a)) for a in articles]
+    drafts = [_draft(a) for a in articles]
+    for number, draft in enumerate(drafts):  # all or nothing: refuse before storing any
+        try:
+            desk.check_article(draft)
+        except ArticleError as exc:
+            raise ArticleError(f"article {number}: {exc}" if len(drafts) > 1 else str(exc)) from exc
+    results = desk.add_articles(drafts)
     return AddArticlesResponse(articles=[AddedArticle(id=r.id, status=r.status, passages=r.passages, title=r.title) for r in results])
 
 
