@@ -67,9 +67,10 @@ def print_table(results: dict[str, Any]) -> None:
     """Print the configuration line, the table and any caveats."""
     config = results.get("config", {})
     if config:
-        print(f"{config['articles']} articles, {results['ingest']['passages']} passages, {config['questions']} questions "
-              f"({config['distinct_questions']} distinct); model {config['model']} on {config['device']}, "
-              f"{config['torch_threads']} torch threads, {config['faiss_threads']} FAISS thread(s), {config['cpus']} CPUs\n")
+        print(f"{config['articles']} articles, {results['ingest']['passages']} passages, "
+              f"{config['questions']} questions ({config['distinct_questions']} distinct); "
+              f"model {config['model']} on {config['device']}, {config['torch_threads']} torch threads, "
+              f"{config['faiss_threads']} FAISS thread(s), {config['cpus']} CPUs\n")
     rows = [("metric", "newsdesk", "bare reference", "ratio")]
     rows += [(name, _cell(ours), _cell(theirs), _ratio(ours, theirs)) for name, ours, theirs in table_rows(results)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

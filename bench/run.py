@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -89,17 +90,20 @@ def load_articles(path: Path, limit: int) -> tuple[list[ArticleDraft], ArticleDr
     """The first ``limit`` articles of a JSONL file (one ``{"title", "text", ...}`` object a line).
 
     Returns:
-        Those articles, and the file's last article when it lies beyond them
-        (far from the first ones, so less likely to repeat their sentences).
+        Those articles, and one more from the rest of the file (the one whose
+        length is nearest their median, so a single add times a typical
+        article), or None when the file holds no more.
     """
     with open(path, encoding="utf-8") as lines:
-        records = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
-
-    def draft(number: int, line: str) -> ArticleDraft:
-        return draft_from_mapping(json.loads(line), f"{path.name} line {number}")
-
-    extra = draft(*records[-1]) if len(records) > limit else None
-    return [draft(number, line) for number, line in records[:limit]], extra
+        drafts = [
+            draft_from_mapping(json.loads(line), f"{path.name} line {number}")
+            for number, line in enumerate(lines, start=1) if line.strip()
+        ]
+    chosen, rest = drafts[:limit], drafts[limit:]
+    if not rest:
+        return chosen, None
+    typical = statistics.median(len(d.text) for d in chosen)
+    return chosen, min(rest, key=lambda d: abs(len(d.text) - typical))
 
 
 def load_questions(path: Path, count: int) -> tuple[list[Question], int]:
@@ -291,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": str(args.corpus), "articles": len(drafts), "questions": len(questions),
         "distinct_questions": distinct, "questions_repeated": distinct < len(questions),
         "warmup_questions": len(WARMUP_QUESTIONS), "top_k": TOP_K, "model": embedder.name,
-        "device": embedder.device, "torch_threads": torch.get_num_threads(), "faiss_threads": faiss.omp_get_max_threads(),
-        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "device": embedder.device, "torch_threads": torch.get_num_threads(),
+        "faiss_threads": faiss.omp_get_max_threads(), "cpus": os.cpu_count(), "python": platform.python_version(),
     }
     results["total_wall_s"] = round(time.perf_counter() - started, 2)
     print_table(results)
