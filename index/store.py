@@ -298,12 +298,22 @@ class ArticleStore:
         ]
 
     def sentence_vectors(self, passage: Passage) -> list[tuple[int, int, np.ndarray]]:
-        """``(start, end, vector)`` of each sentence of a passage, in order."""
+        """``(start, end, vector)`` of each sentence of a passage, in order.
+
+        A stored passage is looked up by its id, which is never reused: if its
+        article was replaced since the passage was read, this returns nothing
+        rather than the new version's sentences, whose offsets do not fit it.
+        """
+        if passage.id is not None:
+            query = """SELECT s.start, s.end, s.vector FROM passages p JOIN sentences s
+                       ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence
+                       WHERE p.id = ? ORDER BY s.ordinal"""
+            parameters: tuple[object, ...] = (passage.id,)
+        else:
+            query = "SELECT start, end, vector FROM sentences WHERE article_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal"
+            parameters = (passage.article_id, passage.first_sentence, passage.last_sentence)
         with self._lock:
-            rows = self._db.execute(
-                "SELECT start, end, vector FROM sentences WHERE article_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
-                (passage.article_id, passage.first_sentence, passage.last_sentence),
-            ).fetchall()
+            rows = self._db.execute(query, parameters).fetchall()
         return [(start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for start, end, blob in rows]
 
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
