@@ -23,8 +23,8 @@ class RetrievalConfig:
         lexical_weight: Weight of the BM25 ranking relative to the dense one.
     """
 
-    dense_k: int = 50
-    lexical_k: int = 50
+    dense_k: int = 100
+    lexical_k: int = 100
     rrf_k: int = 60
     lexical_weight: float = 1.0
 

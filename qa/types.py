@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Answer", "Article", "ArticleDraft", "Passage", "Quote", "ShortAnswer"]
+__all__ = ["Answer", "Article", "ArticleDraft", "ChatTurn", "Passage", "Quote", "ShortAnswer"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,20 @@ class Answer:
     short_answer: ShortAnswer | None = None
     message: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """An earlier turn of a conversation, as follow-up resolution sees it.
+
+    Attributes:
+        question: The question as it was answered (already self-contained).
+        answer: The answer sentence, or None when there was no supported answer.
+        short_answer: The short answer inside it, if any.
+        titles: Titles of the quoted articles, best first.
+    """
+
+    question: str
+    answer: str | None = None
+    short_answer: str | None = None
+    titles: tuple[str, ...] = ()

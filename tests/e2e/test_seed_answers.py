@@ -17,7 +17,7 @@ SEED_SET = ROOT / "eval" / "sets" / "seed.jsonl"
     [
         ("Who is Russia's new ambassador to the United States?", "Alexander Darchiev", None),
         ("Where was the NATO summit at which Rubio spoke to Politico?", "The Hague", "000_b5eae39174161514"),
-        ("Which reporter did Ushakov tell about the venue dispute?", "Pavel Zarubin", "000_b5eae39174161514"),
+        ("Which reporter did Ushakov speak to about the location of the talks?", "Pavel Zarubin", "000_b5eae39174161514"),
         ("On which dates did Russian and US officials meet in Istanbul?", "February 27 and April 10", "000_b5eae39174161514"),
         ("In which palace in Riyadh did Lavrov and Rubio meet?", "Diriyah", "001_riyadh_lavrov_rubio_feb"),
     ],

@@ -1,0 +1,238 @@
+"""Reference words in a chat message, and what the earlier turns say they point at.
+
+A reference word is replaced by its most likely antecedent, picked by rules
+from the mentions and noun phrases of the earlier turns (:mod:`qa.mentions`),
+newest turn first:
+
+- he/she/his: the answer to a "who" question, else the person the question
+  named (the last one named for him/her as objects);
+- there: the answer to a "where" question, else a place after "in"/"at";
+- they/their: "Russia and Ukraine", a plural phrase, two people, a name;
+  them: the last plural phrase first ("Who hosted them?" means the talks);
+- it/its/this/that: the previous question's topic, its first noun phrase that
+  is not the asked-for thing, a person, a date or a place; "that summit" is the
+  earlier phrase ending in "summit", "that day" the earlier date.
+
+A reference the message explains itself ("Did the EU say it would...",
+"Which country said it...") or that is no reference ("was there a
+ceasefire", "said that Trump...") is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.mentions import AUXILIARIES, DATE, DEMONYMS, NAME, PERSON, PLACE, Mention, find_mentions, maybe_person, noun_phrases
+from qa.short_answer import AnswerType, answer_type
+from qa.text import stem
+from qa.types import ChatTurn
+
+__all__ = ["Antecedents", "possessive", "replace_references"]
+
+_AUX = "|".join(sorted(AUXILIARIES))
+_REFERENCE = re.compile(r"\b(he|she|him|his|her|they|them|their|it|its|there|that|this|those|these)\b", re.I)
+_WH_PHRASE = re.compile(rf"^\W*(?:\w+\s+)?(?:which|what|whose|how\s+many|how\s+much)\b.*?\b(?:{_AUX})\b", re.I)
+_PREPOSITION = re.compile(r"^(?:in|on|at|from|to|near|since|before|after|during|by|until|for|about)\b", re.I)
+_SPEECH_VERBS = frozenset("say says said tell tells told claim claimed mention mentioned announce announced write wrote".split())
+_PERSON_NOUNS = frozenset(
+    """president minister ambassador aide spokesman spokeswoman leader chancellor senator envoy official secretary
+    diplomat man woman king queen pope adviser advisor chief head premier""".split()
+)
+_TIME_NOUNS = frozenset("day date week month year time".split())
+
+
+def _plural(phrase: str) -> bool:
+    last = phrase.split()[-1]
+    return last.islower() and len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "'s", "’s"))
+
+
+def possessive(phrase: str) -> str:
+    """ "Darchiev's", "the delegations'"."""
+    return phrase + ("'" if phrase.endswith("s") and not phrase[0].isupper() else "'s")
+
+
+def _asks_for(question: str) -> str:
+    """The answer type of a question; "which adviser ..." asks for a person too."""
+    if re.match(rf"^\W*(?:which|what)\s+(?:[\w'’-]+\s+){{0,2}}?(?:{'|'.join(_PERSON_NOUNS)})\b", question, re.I):
+        return AnswerType.PERSON
+    return answer_type(question)
+
+
+@dataclass(frozen=True)
+class _ReadTurn:
+    """An earlier turn with its mentions: of the question, short answer, answer sentence and titles."""
+
+    turn: ChatTurn
+    asked: str
+    question: list[Mention]
+    short: list[Mention]
+    answer: list[Mention]
+    titles: list[Mention]
+
+
+class Antecedents:
+    """What the earlier turns mention (newest first), and the antecedent each kind of reference picks from it."""
+
+    def __init__(self, history: Sequence[ChatTurn]) -> None:
+        texts = [t for turn in history for t in (turn.question, turn.answer or "", turn.short_answer or "", *turn.titles)]
+        people = [m.text for text in texts for m in find_mentions(text) if m.kind == PERSON]
+        self.surnames = frozenset(name.split()[-1] for name in people)
+        self.full_names = {name.split()[-1]: name for name in people if " " in name}
+        find = lambda text: find_mentions(text or "", self.surnames)  # noqa: E731
+        self.turns = [
+            _ReadTurn(t, _asks_for(t.question), find(t.question), find(t.short_answer), find(t.answer),
+                      [m for title in t.titles for m in find(title)])
+            for t in reversed(history)
+        ]
+
+    def person(self, last: bool = False) -> str | None:
+        """The answer to a "who" question, else the person the question named (the last one for him/her)."""
+        for read in self.turns:
+            named = [m for m in read.question if maybe_person(m)][:: -1 if last else 1]
+            answered = [m for m in read.short if m.kind == PERSON]
+            found = answered + named if read.asked == AnswerType.PERSON else named + answered
+            found += [m for m in read.answer + read.titles if m.kind == PERSON]
+            if found:
+                return self.full_names.get(found[0].text, found[0].text)
+        return None
+
+    def place(self) -> str | None:
+        """The answer to a "where" question, else a place named after "in"/"at", else any place."""
+        for read in self.turns:
+            answered = read.short if read.asked == AnswerType.PLACE else []
+            places = answered + [m for m in read.question + read.answer if m.cued] + read.question + read.answer + read.titles
+            places = [m for m in places if m.kind == PLACE and m.text not in DEMONYMS.values()]
+            if places:
+                return places[0].text
+        return None
+
+    def group(self, last: bool = False) -> str | None:
+        """ "Russia and Ukraine", a plural phrase (the last one for "them"), two people, or an organisation."""
+        for read in self.turns:
+            text, named = read.turn.question, read.question
+            joined = [text[a.start : b.end] for a, b in zip(named, named[1:])
+                      if text[a.end : b.start] in (" and ", ", and ") and DATE not in (a.kind, b.kind)]
+            plural = [text[s:e] for s, e in noun_phrases(text) if _plural(text[s:e])][:: -1 if last else 1]
+            people = [m.text for m in named + read.short if m.kind == PERSON]
+            names = [m.text for m in named if m.kind in (NAME, PLACE) and not m.cued and m.text not in DEMONYMS.values()]
+            candidates = (plural + joined if last else joined + plural) + ([" and ".join(people[:2])] if len(people) > 1 else [])
+            if candidates or names:
+                return (candidates + names)[0]
+        return None
+
+    def topic(self) -> str | None:
+        """What the previous question was about: a named answer to "which ...", else its first noun phrase
+        that is not the wh-phrase, a person, a date or a place after "in"."""
+        for read in self.turns:
+            if read.asked in (AnswerType.NAME, AnswerType.OTHER) and [m.text for m in read.short] == [read.turn.short_answer]:
+                if read.short[0].kind == NAME:
+                    return read.short[0].text
+            text = read.turn.question
+            plain = {m.text for m in read.question if m.kind in (PERSON, DATE) or m.cued}
+            for s, e in noun_phrases(text):
+                dependent = re.search(r"\b(?:which|what|whose|many|much|its|their|his|her)\s+$", text[:s], re.I)
+                if text[s:e] not in plain and not text[s:e].isupper() and not dependent:
+                    return text[s:e]
+        return None
+
+    def phrase_with_head(self, head: str) -> str | None:
+        """An earlier noun phrase of two or more words ending in ``head`` ("the NATO summit" for "summit")."""
+        for read in self.turns:
+            for text in (read.turn.question, read.turn.answer or ""):
+                for s, e in noun_phrases(text, join_of=False):
+                    words = text[s:e].split()
+                    if len(words) > 1 and stem(words[-1].lower()) == stem(head.lower()):
+                        return re.sub(r"^(?:a|an)\s", "the ", text[s:e], flags=re.I)
+        return None
+
+    def date(self) -> str | None:
+        for read in self.turns:
+            dates = [m.text for m in read.short + read.question + read.answer if m.kind == DATE]
+            if dates:
+                return dates[0]
+        return None
+
+
+def _explained_before(word: str, before: str, context: Antecedents) -> bool:
+    """Whether the message itself names what the reference word points at ("Did the EU say it...")."""
+    mentions = find_mentions(before, context.surnames)
+    if word in ("he", "she", "him", "his", "her"):
+        return any(maybe_person(m) for m in mentions) or bool(_PERSON_NOUNS & set(before.lower().split()))
+    if word == "there":
+        return any(m.kind == PLACE and m.text not in DEMONYMS.values() for m in mentions)
+    subject = re.match(r"^\s*(?:which|what)\s+", before, re.I)
+    if subject and not _REFERENCE.search(before):  # "Which country said it ...": the asked-for thing is the antecedent
+        tail = before[subject.end() :]
+        phrases = noun_phrases(tail)
+        if phrases and phrases[0][0] == 0:
+            following = tail[phrases[0][1] :].split()
+            if following and following[0].lower() not in AUXILIARIES:
+                return tail[: phrases[0][1]].split()[-1].lower() not in _PERSON_NOUNS
+    stripped = _WH_PHRASE.sub("", before)
+    if any(m.kind in (NAME, PLACE) and m.text not in DEMONYMS.values() for m in find_mentions(stripped, context.surnames)):
+        return True
+    return any(
+        (_plural(p) or re.match(r"(?:the|a|an)\s", p, re.I)) and p.split()[-1].lower() not in _PERSON_NOUNS
+        for p in (stripped[s:e] for s, e in noun_phrases(stripped))
+    )
+
+
+def _replace_reference(word: str, before: str, after: str, context: Antecedents) -> tuple[int, str] | None:
+    """What replaces the reference word: (characters of ``after`` it also covers, text), or None."""
+    following = re.match(r"\s*([\w'’-]+)", after)
+    next_word = following.group(1).lower() if following else ""
+    ends_clause = re.match(r"\s*(?:[?.!,;]|$)", after) is not None or bool(_PREPOSITION.match(next_word))
+    previous_word = (before.split() or [""])[-1].lower()
+    if word in ("that", "this", "those", "these") and next_word and not ends_clause and next_word not in AUXILIARIES:
+        if following is None or not next_word.isalpha() or not following.group(1).islower():
+            return None  # "said that Trump would...": a clause, not a reference
+        if next_word in _TIME_NOUNS and (day := context.date()):
+            lead = "" if _PREPOSITION.match(previous_word) else ("on " if re.search(r"\d|day$", day) else "in ")
+            return following.end(), lead + day
+        phrase = context.phrase_with_head(following.group(1))
+        if phrase or previous_word not in AUXILIARIES:
+            return (following.end(), phrase) if phrase else None
+        # "Why did that matter?": no earlier "... matter", so "that" stands for the earlier topic
+    if _explained_before(word, before, context):
+        return None
+    if word in ("he", "she", "him", "his", "her"):
+        possessive = word == "his" or (word == "her" and bool(next_word) and not ends_clause and next_word not in AUXILIARIES)
+        person = context.person(last=word in ("him", "her") and not possessive)
+        if person is None:
+            return None
+        return 0, possessive(person) if possessive else person
+    if word in ("they", "them", "their"):
+        group = context.group(last=word == "them")
+        return (0, possessive(group) if word == "their" else group) if group else None
+    if word == "there":
+        place = context.place()
+        if not ends_clause or place is None:
+            return None  # "was there a ceasefire?"
+        return 0, place if _PREPOSITION.match(previous_word) else f"in {place}"
+    if word in ("that", "this") and previous_word in _SPEECH_VERBS:
+        return None  # "said that": what was said, which the person already pins down
+    if word in ("that", "this", "it", "its") and (ends_clause or previous_word in AUXILIARIES or word in ("it", "its")):
+        topic = context.topic()
+        if topic is None:
+            return None
+        return 0, possessive(topic) if word == "its" else topic
+    return None
+
+
+def replace_references(message: str, context: Antecedents) -> str:
+    """The message with each reference word it does not explain itself replaced."""
+    out, position = [], 0
+    for match in _REFERENCE.finditer(message):
+        if match.start() < position:
+            continue
+        found = _replace_reference(match.group(1).lower(), message[: match.start()], message[match.end() :], context)
+        if found is None:
+            continue
+        covered, text = found
+        if re.search(r"(?:^|[.?!]\s+)$", message[: match.start()]):
+            text = text[0].upper() + text[1:]
+        out += [message[position : match.start()], text]
+        position = match.end() + covered
+    return "".join(out) + message[position:]
