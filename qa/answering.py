@@ -71,7 +71,7 @@ class AnsweringConfig:
     overlap_weight: float = 1.0
     rank_weight: float = 0.2
     type_weight: float = 0.5
-    type_checked: int = 40
+    type_checked: int = 25
     recency_weight: float = 1.0
     recency_days: float = 7.0
     confidence_similarity: float = 3.1
@@ -219,7 +219,8 @@ def _quote(sentence: ScoredSentence) -> Quote:
 def _collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> list[Quote]:
     """Keep the best of sentences that say the same thing; name the others as also reporting it."""
     kept: list[tuple[set[str], Quote]] = []
-    for sentence in sentences:
+    # Copies of the kept quotes rank close to them; looking further only costs time.
+    for sentence in sentences[: max(4 * limit, 20)]:
         words = set(tokens(sentence.text))
         duplicate_of = next(
             (i for i, (other, _) in enumerate(kept) if len(words & other) >= 0.8 * max(len(words), len(other), 1)), None

@@ -106,6 +106,9 @@ class Newsdesk:
         self._index_lock = threading.RLock()
         self._write_lock = threading.Lock()
         self._dirty = False
+        # Document frequencies of question words; any write empties it.
+        self._frequency_cache: dict[str, int] = {}
+        self._passage_total: int | None = None
         try:
             self.store = ArticleStore(data_dir / STORE_FILE)
             try:
@@ -329,6 +332,7 @@ class Newsdesk:
                 self.vectors.remove(np.array(removed, dtype=np.int64))
                 self.vectors.add(np.array(added, dtype=np.int64), passage_vectors)
                 self._dirty = True
+                self._frequency_cache, self._passage_total = {}, None
         return existed
 
     def remove_article(self, article_id: str) -> int:
@@ -346,14 +350,28 @@ class Newsdesk:
             with self._index_lock:
                 self.vectors.remove(np.array(removed, dtype=np.int64))
                 self._dirty = True
+                self._frequency_cache, self._passage_total = {}, None
         return len(removed)
 
     # -- reads ----------------------------------------------------------
 
-    def _term_weights(self, question: str) -> dict[str, float]:
-        """Idf weights of the question's words, from the lexical index."""
+    def _term_statistics(self, question: str) -> tuple[dict[str, float], frozenset[str]]:
+        """Idf weights of the question's words and the words too common to search for.
+
+        Document frequencies come from the lexical index and are cached until the next write.
+        """
         words = [t for t in dict.fromkeys(tokens(question)) if t not in STOPWORDS]
-        return term_weights(question, self.store.document_frequencies(words), self.store.counts()[1])
+        cache = self._frequency_cache
+        missing = [w for w in words if w not in cache]
+        if missing:
+            cache.update(self.store.document_frequencies(missing))
+        if self._passage_total is None:
+            self._passage_total = self.store.counts()[1]
+        total = self._passage_total
+        # Only in large indexes: in a small one every word is cheap to search.
+        limit = max(self.config.retrieval.common_share * total, 1000)
+        common = frozenset(w for w in words if cache.get(w, 0) > limit)
+        return term_weights(question, cache, total), common
 
     def get_article(self, article_id: str) -> Article:
         article = self.store.get_article(article_id)
@@ -416,15 +434,16 @@ class Newsdesk:
         retrieval = self.config.retrieval
         if filters.active:  # filtered-out passages must not crowd out the rest
             retrieval = replace(retrieval, dense_k=retrieval.dense_k * 8, lexical_k=retrieval.lexical_k * 8)
+        weights, common = self._term_statistics(text)
         with self._index_lock:
-            candidates = retrieve(text, vector, self.vectors, self.store, retrieval)
+            candidates = retrieve(text, vector, self.vectors, self.store, retrieval, common)
         wanted = max(self.config.answering.passages_considered, k)
         passages = self.store.passages([c.passage_id for c in candidates[: wanted * 8 if filters.active else wanted]])
         ranked = [(c, passages[c.passage_id]) for c in candidates if c.passage_id in passages]
         ranked = [pair for pair in ranked if filters.admits(pair[1])][:wanted]
         retrieved = time.perf_counter()
         answer = answer_from_passages(
-            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window, self._term_weights(text)
+            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window, weights
         )
         finished = time.perf_counter()
         answer.timings_ms.update(

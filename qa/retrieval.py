@@ -21,12 +21,15 @@ class RetrievalConfig:
         lexical_k: Passages taken from the BM25 index.
         rrf_k: The reciprocal-rank-fusion constant (60 in the original paper).
         lexical_weight: Weight of the BM25 ranking relative to the dense one.
+        common_share: Words in more than this share of passages are left out of
+            the lexical query.
     """
 
     dense_k: int = 100
     lexical_k: int = 100
     rrf_k: int = 60
     lexical_weight: float = 1.0
+    common_share: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,17 @@ class LexicalSearcher(Protocol):
     def lexical_search(self, match_query: str, k: int) -> list[tuple[int, float]]: ...
 
 
-def fts_query(question: str) -> str:
+def fts_query(question: str, common: frozenset[str] = frozenset()) -> str:
     """Turn a question into an FTS5 OR-query of its meaningful words, each quoted.
 
     Quoting every term keeps FTS5 syntax characters in the question from being
-    read as operators.
+    read as operators. Words in ``common`` (found in a large share of the
+    passages) are left out: they barely move BM25 scores but make SQLite
+    score most of the index.
     """
-    terms = [t for t in dict.fromkeys(tokens(question)) if t not in STOPWORDS and len(t) > 1 or t.isdigit()]
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms if t.replace('"', ""))
+    terms = [t for t in dict.fromkeys(tokens(question)) if (t not in STOPWORDS and len(t) > 1) or t.isdigit()]
+    kept = [t for t in terms if t not in common] or terms
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in kept if t.replace('"', ""))
 
 
 def fuse_rankings(
@@ -78,7 +84,12 @@ def fuse_rankings(
 
 
 def retrieve(
-    question: str, vector: np.ndarray, dense: DenseSearcher, lexical: LexicalSearcher, config: RetrievalConfig
+    question: str,
+    vector: np.ndarray,
+    dense: DenseSearcher,
+    lexical: LexicalSearcher,
+    config: RetrievalConfig,
+    common: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Find candidate passages for a question by both retrievers.
 
@@ -88,10 +99,11 @@ def retrieve(
         dense: The vector index.
         lexical: The store's BM25 index.
         config: Candidate counts and fusion settings.
+        common: Question words too frequent to be worth a lexical search.
 
     Returns:
         Fused candidates, best first.
     """
     dense_hits = dense.search(vector, config.dense_k)
-    lexical_hits = lexical.lexical_search(fts_query(question), config.lexical_k)
+    lexical_hits = lexical.lexical_search(fts_query(question, common), config.lexical_k) if config.lexical_k > 0 else []
     return fuse_rankings(dense_hits, lexical_hits, config)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import STOPWORDS, content_terms
+from qa.text import STOPWORDS, content_terms, stem
 
 __all__ = ["AnswerType", "ScoredSpan", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
 
@@ -142,7 +142,7 @@ def pick_short_answer(question: str, sentence: str) -> ScoredSpan | None:
     """
     expected = answer_type(question)
     asked = set(content_terms(question))
-    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if (t := content_terms(m.group())) and t[0] in asked]
+    anchors = [m.start() for m in re.finditer(r"\w+", sentence) if stem(m.group().lower()) in asked]
     best: tuple[float, ScoredSpan] | None = None
     for span in candidate_spans(sentence):
         text = sentence[span.start : span.end]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["STOPWORDS", "content_terms", "stem", "tokens"]
 
@@ -32,6 +33,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """A light suffix stripper: enough to match 'talks'/'talk', 'elected'/'election' stems."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s"):

@@ -1,0 +1,84 @@
+"""What each answering method buys: the same eval run with methods switched on one by one.
+
+    python -m eval.ablation SET --corpus ARTICLES [--limit N] [--out ablation.json]
+
+Each row changes the pipeline's configuration only (the cached corpus index is
+shared), so the differences are the methods' own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from eval.corpus import cached_corpus_index
+from eval.questions import load_eval_set
+from eval.runner import InProcessTarget, run_eval
+from newsdesk.eval_command import _default_cache_dir
+from qa.answering import AnsweringConfig
+from qa.embedding import SentenceTransformerEmbedder
+from qa.pipeline import Newsdesk, PipelineConfig
+from qa.retrieval import RetrievalConfig
+
+__all__ = ["VARIANTS", "main"]
+
+_PLAIN = AnsweringConfig(
+    passages_considered=12, similarity_weight=1.0, context_weight=0.0, overlap_weight=0.0, rank_weight=0.0,
+    type_weight=0.0, recency_weight=0.0,
+)
+_FINAL = PipelineConfig()
+
+# name -> (retrieval, answering): each row adds one method to the row above it.
+VARIANTS: dict[str, tuple[RetrievalConfig, AnsweringConfig]] = {
+    "dense only, sentence similarity": (RetrievalConfig(dense_k=50, lexical_k=0), _PLAIN),
+    "BM25 only, sentence similarity": (RetrievalConfig(dense_k=0, lexical_k=50), _PLAIN),
+    "hybrid (RRF), sentence similarity": (RetrievalConfig(dense_k=50, lexical_k=50), _PLAIN),
+    "+ idf term overlap": (RetrievalConfig(dense_k=50, lexical_k=50), replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0)),
+    "+ passage context and rank": (
+        RetrievalConfig(dense_k=50, lexical_k=50),
+        replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0, context_weight=0.5, rank_weight=0.2),
+    ),
+    "+ answer-type fit": (
+        RetrievalConfig(dense_k=50, lexical_k=50),
+        replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0, context_weight=0.5, rank_weight=0.2, type_weight=0.5),
+    ),
+    "+ date prior (as_of)": (
+        RetrievalConfig(dense_k=50, lexical_k=50),
+        replace(_FINAL.answering, passages_considered=12),
+    ),
+    "+ 100+100 candidates, 60 passages (final)": (_FINAL.retrieval, _FINAL.answering),
+}
+KEYS = ("answer_hit", "f1", "exact_match", "quote_recall@1", "quote_recall@5", "quote_recall@20",
+        "abstain_recall", "abstain_rate_answerable", "latency_ms_p50", "latency_ms_p95")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m eval.ablation", description=__doc__.split("\n")[0])
+    parser.add_argument("set", type=Path)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir())
+    args = parser.parse_args()
+    questions = load_eval_set(args.set)[: args.limit]
+    embedder = SentenceTransformerEmbedder()
+    data_dir, _ = cached_corpus_index(args.corpus, args.cache_dir, embedder, _FINAL)
+    desk = Newsdesk(data_dir, embedder, _FINAL, writer=False)
+    rows = {}
+    print(f"{'method':44} " + " ".join(f"{k[:14]:>14}" for k in KEYS))
+    try:
+        for name, (retrieval, answering) in VARIANTS.items():
+            desk.config = replace(_FINAL, retrieval=retrieval, answering=answering)
+            metrics = run_eval(questions, InProcessTarget(desk), {})["metrics"]
+            rows[name] = {k: metrics[k] for k in KEYS}
+            print(f"{name:44} " + " ".join(f"{metrics[k]:14.3f}" for k in KEYS), flush=True)
+    finally:
+        desk.close()
+    if args.out:
+        args.out.write_text(json.dumps({"set": str(args.set), "corpus": str(args.corpus), "rows": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
