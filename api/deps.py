@@ -1,4 +1,4 @@
-"""Dependencies that hand routes the pipeline and check the API key."""
+"""Dependencies that hand routes the pipeline and the conversation store, and check the API key."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hmac
 
 from fastapi import Header, HTTPException, Request, status
 
+from index.conversations import ConversationStore
 from newsdesk.settings import Settings
 from qa.pipeline import Newsdesk
 
@@ -13,6 +14,11 @@ from qa.pipeline import Newsdesk
 def get_desk(request: Request) -> Newsdesk:
     desk: Newsdesk = request.app.state.desk
     return desk
+
+
+def get_conversations(request: Request) -> ConversationStore:
+    conversations: ConversationStore = request.app.state.conversations
+    return conversations
 
 
 def get_settings(request: Request) -> Settings:

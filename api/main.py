@@ -12,15 +12,18 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import RequestLimits
-from api.routers import articles, ask, health
+from api.routers import articles, ask, chat, health, openai, page
+from index.conversations import ConversationStore
 from newsdesk.settings import Settings
-from qa.embedding import Embedder, SentenceTransformerEmbedder
+from qa.embedding import Embedder, load_embedder
 from qa.ingest import add_paths
 from qa.pipeline import Newsdesk
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("newsdesk")
+
+CONVERSATIONS_FILE = "conversations.sqlite3"
 
 
 def _seed_if_empty(desk: Newsdesk, settings: Settings) -> None:
@@ -56,10 +59,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        model = embedder or SentenceTransformerEmbedder(settings.embedder_config())
+        model = embedder or load_embedder(settings.embedder_config())
         desk = Newsdesk(settings.data_dir, model)
         _seed_if_empty(desk, settings)
+        try:
+            conversations = ConversationStore(settings.data_dir / CONVERSATIONS_FILE, settings.conversation_ttl_seconds)
+        except BaseException:
+            desk.close()
+            raise
         app.state.desk = desk
+        app.state.conversations = conversations
         app.state.settings = settings
         stop = threading.Event()
         saver = threading.Thread(target=_snapshot_periodically, args=(desk, settings.snapshot_seconds, stop), daemon=True)
@@ -71,6 +80,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         finally:
             stop.set()
             saver.join(timeout=5)
+            conversations.close()
             desk.close()
 
     app = FastAPI(
@@ -87,5 +97,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     install_error_handlers(app)
     app.include_router(ask.router)
     app.include_router(articles.router)
+    app.include_router(chat.router)
+    app.include_router(openai.router)
     app.include_router(health.router)
+    app.include_router(page.router)
     return app

@@ -14,9 +14,18 @@ from .metrics import (
     recall_at_k,
     reciprocal_rank,
 )
-from .questions import EvalQuestion, EvalSetError, load_eval_set, load_squad_corpus
+from .questions import (
+    EvalConversation,
+    EvalQuestion,
+    EvalSetError,
+    is_conversation_set,
+    load_conversation_set,
+    load_eval_set,
+    load_squad_corpus,
+)
 
 __all__ = [
+    "EvalConversation",
     "EvalQuestion",
     "EvalSetError",
     "QuestionScore",
@@ -25,6 +34,8 @@ __all__ = [
     "exact_match",
     "f1_score",
     "first_hit_rank",
+    "is_conversation_set",
+    "load_conversation_set",
     "load_eval_set",
     "load_squad_corpus",
     "normalize_answer",

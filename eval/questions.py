@@ -7,6 +7,10 @@ Three formats are understood, told apart by extension and, failing that, content
   optional ``id`` and ``date``; several answers in a cell are separated by ``|``;
 - SQuAD v1.1 / v2.0 JSON (``{"data": [{"paragraphs": [{"qas": [...]}]}]}``).
 
+Conversation sets are JSONL too, one conversation a line, each turn scored like a
+question: ``{"id"?, "date"?, "turns": [{"question", "answers": [...], "date"?}, ...]}``
+(:func:`load_conversation_set`; :func:`is_conversation_set` tells them apart).
+
 A question with no gold answers (``[]``, an empty cell, SQuAD's ``is_impossible``)
 is unanswerable: the system is expected to abstain. Any problem with the file is
 raised as :class:`EvalSetError`, naming the file and the line or JSON location.
@@ -46,6 +50,72 @@ class EvalQuestion:
         return bool(self.answers)
 
 
+@dataclass(frozen=True)
+class EvalConversation:
+    """A conversation to score: its turns, in order; later ones lean on the earlier ones."""
+
+    id: str
+    turns: tuple[EvalQuestion, ...]
+
+
+def is_conversation_set(path: Path | str) -> bool:
+    """Whether a file is a conversation set (JSONL whose first record has ``turns``)."""
+    try:
+        with Path(path).open(encoding="utf-8-sig") as handle:
+            first = next((line for line in handle if line.strip()), "")
+        record = json.loads(first)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(record, dict) and "turns" in record
+
+
+def load_conversation_set(path: Path | str) -> list[EvalConversation]:
+    """Load a conversation set: JSONL, one ``{"id"?, "date"?, "turns": [...]}`` a line.
+
+    Each turn is ``{"question", "answers": [...], "date"?}`` like a JSONL
+    question; its id is ``CONVERSATION_ID/N`` (N from 1), its date defaults to
+    the conversation's.
+
+    Raises:
+        EvalSetError: If the file is missing or unreadable, a record is
+            malformed, ids repeat, or it holds no conversations.
+    """
+    path = Path(path)
+    conversations: list[EvalConversation] = []
+    for line_no, line in enumerate(_read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} line {line_no}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{where}: invalid JSON ({exc.msg})") from exc
+        turns = record.get("turns") if isinstance(record, dict) else None
+        if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
+            raise EvalSetError(f"{where}: expected an object with a non-empty 'turns' list of objects")
+        conversation_id = _record_id(where, record.get("id"), f"c{line_no}")
+        day = _as_of(where, record.get("date"))
+        questions = []
+        for n, turn in enumerate(turns, start=1):
+            turn_where = f"{where} turns[{n - 1}]"
+            answers = turn.get("answers")
+            if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+                raise EvalSetError(f"{turn_where}: 'answers' must be a list of strings (use [] for unanswerable)")
+            questions.append(
+                EvalQuestion(
+                    id=f"{conversation_id}/{n}",
+                    question=_question_text(turn_where, turn.get("question")),
+                    answers=_clean_answers(answers),
+                    as_of=_as_of(turn_where, turn.get("date")) or day,
+                )
+            )
+        conversations.append(EvalConversation(conversation_id, tuple(questions)))
+    if not conversations:
+        raise EvalSetError(f"{path.name}: no conversations found")
+    _check_unique_ids(path, [q for c in conversations for q in c.turns])
+    return conversations
+
+
 def load_eval_set(path: Path | str) -> list[EvalQuestion]:
     """Load an evaluation set from a JSONL, CSV or SQuAD JSON file.
 
@@ -61,6 +131,10 @@ def load_eval_set(path: Path | str) -> list[EvalQuestion]:
     """
     path = Path(path)
     text = _read_text(path)
+    if is_conversation_set(path):
+        raise EvalSetError(
+            f"{path.name}: a conversation set (records with 'turns'); load it with load_conversation_set"
+        )
     file_format = _detect_format(path, text)
     if file_format == "squad":
         questions = _parse_squad_questions(path, _parse_json_document(path, text))

@@ -10,12 +10,13 @@ from typing import Any, Protocol
 
 import httpx
 
+from qa.chat import ChatTurn, resolve_followup
 from qa.pipeline import Newsdesk
 
 from .metrics import QuestionScore, aggregate, contains_answer, exact_match, f1_score, first_hit_rank
-from .questions import EvalQuestion
+from .questions import EvalConversation, EvalQuestion
 
-__all__ = ["AskTarget", "HttpTarget", "InProcessTarget", "run_eval", "score_response"]
+__all__ = ["AskTarget", "HttpTarget", "InProcessTarget", "run_conversation_eval", "run_eval", "score_response"]
 
 QUOTES_ASKED = 20  # enough for quote recall@1..20
 
@@ -141,6 +142,65 @@ def run_eval(
     return {
         "metrics": aggregate([s.score for s in scored]),
         "settings": settings,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "questions": [s.record for s in scored],
+    }
+
+
+def _turn_of(question: str, response: dict[str, Any]) -> ChatTurn:
+    """What the next turn's follow-up resolution sees of an answered one."""
+    quotes = response.get("quotes") or []
+    short = (response.get("short_answer") or {}).get("text")
+    return ChatTurn(question, response.get("answer"), short, tuple(dict.fromkeys(q["title"] for q in quotes)))
+
+
+def run_conversation_eval(
+    conversations: Sequence[EvalConversation],
+    target: AskTarget,
+    settings: dict[str, Any],
+    resolve_followups: bool = True,
+    on_question: Callable[[ScoredQuestion], None] | None = None,
+) -> dict[str, Any]:
+    """Ask every turn of every conversation as chat does, and score each turn like a question.
+
+    Each turn is rewritten from the earlier turns' questions and answers
+    (:func:`qa.chat.resolve_followup`, the rule ``/chat`` applies) and then
+    asked; with ``resolve_followups=False`` it is asked as written, which
+    shows what resolution adds.
+
+    Returns:
+        The results document of :func:`run_eval`, its records also holding
+        ``conversation``, ``turn`` and ``interpreted_question``; ``metrics``
+        add ``conversations``, ``followup_turns``, ``first_turn_answer_hit``
+        and ``followup_answer_hit`` (answerable turns after the first).
+    """
+    scored: list[ScoredQuestion] = []
+    first_scores: list[QuestionScore] = []
+    followup_scores: list[QuestionScore] = []
+    for conversation in conversations:
+        history: list[ChatTurn] = []
+        for number, question in enumerate(conversation.turns, start=1):
+            asked = resolve_followup(history, question.question) if resolve_followups else question.question
+            started = time.perf_counter()
+            response = target.ask(asked, QUOTES_ASKED, question.as_of)
+            latency_ms = (time.perf_counter() - started) * 1000
+            outcome = score_response(question, response, latency_ms, target)
+            outcome.record.update(conversation=conversation.id, turn=number, interpreted_question=asked)
+            history.append(_turn_of(asked, response))
+            scored.append(outcome)
+            (first_scores if number == 1 else followup_scores).append(outcome.score)
+            if on_question:
+                on_question(outcome)
+    metrics = aggregate([s.score for s in scored])
+    metrics.update(
+        conversations=len(conversations),
+        followup_turns=len(followup_scores),
+        first_turn_answer_hit=aggregate(first_scores)["answer_hit"],
+        followup_answer_hit=aggregate(followup_scores)["answer_hit"],
+    )
+    return {
+        "metrics": metrics,
+        "settings": {**settings, "resolve_followups": resolve_followups},
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "questions": [s.record for s in scored],
     }

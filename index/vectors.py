@@ -1,38 +1,86 @@
-"""A FAISS inner-product index of passage vectors keyed by passage id."""
+"""A FAISS inner-product index of passage vectors keyed by passage id.
+
+Small and medium collections use exact search (``IndexFlatIP`` in an
+``IndexIDMap2``). Large ones use an inverted-file index (``IndexIVFFlat``,
+about 4·√n lists, probed ``nprobe`` at a time): it keeps ids and supports
+removal like the exact one, and answers in milliseconds at a million passages.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-__all__ = ["VectorIndex"]
+__all__ = ["APPROXIMATE_ABOVE", "VectorIndex"]
 
 # torch and FAISS each start an OpenMP pool; on few cores FAISS's idle threads
 # fight torch's and roughly double single-query latency.
 faiss.omp_set_num_threads(1)
 
+APPROXIMATE_ABOVE = 250_000
+_TRAINING_POINTS_PER_LIST = 40
+
 
 class VectorIndex:
     """Adds, removes, searches, saves and loads normalised vectors by id.
 
-    Exact inner-product search (``IndexFlatIP`` inside an ``IndexIDMap2``):
-    vectors are normalised, so scores are cosine similarities. Not
+    Vectors are normalised, so scores are cosine similarities. Not
     thread-safe: the caller serialises mutations against searches.
     """
 
-    def __init__(self, dimension: int, index: faiss.Index | None = None) -> None:
+    def __init__(self, dimension: int, index: faiss.Index | None = None, nprobe: int = 48) -> None:
         self.dimension = dimension
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.nprobe = nprobe
+        if self.approximate:
+            faiss.extract_index_ivf(self._index).nprobe = nprobe
+
+    @classmethod
+    def build(
+        cls, dimension: int, ids: np.ndarray, vectors: np.ndarray, approximate_above: int = APPROXIMATE_ABOVE, nprobe: int = 48
+    ) -> VectorIndex:
+        """An index holding ``vectors``: exact up to ``approximate_above`` of them, else IVF."""
+        if len(ids) <= approximate_above:
+            index = cls(dimension, nprobe=nprobe)
+            index.add(ids, vectors)
+            return index
+        lists = int(4 * math.sqrt(len(ids)))
+        ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(len(ids), min(len(ids), lists * _TRAINING_POINTS_PER_LIST), replace=False)
+        ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # fast remove_ids by id
+        index = cls(dimension, ivf, nprobe=nprobe)
+        index.add(ids, vectors)
+        return index
+
+    @property
+    def approximate(self) -> bool:
+        return not isinstance(self._index, faiss.IndexIDMap2)
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     def ids(self) -> np.ndarray:
         """Return the ids of all stored vectors (int64)."""
-        return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        if not self.approximate:
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        lists = self._index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+            for i in range(lists.nlist)
+            if lists.list_size(i)
+        ]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """All (ids, vectors) of an exact index, e.g. to build an approximate one from it."""
+        ids = self.ids()
+        flat = faiss.downcast_index(self._index.index)
+        return ids, faiss.rev_swig_ptr(flat.get_xb(), len(ids) * self.dimension).reshape(len(ids), self.dimension).copy()
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add vectors under the given ids (ids must not be present yet)."""
@@ -66,8 +114,8 @@ class VectorIndex:
             os.close(directory)
 
     @classmethod
-    def load(cls, path: Path, dimension: int) -> VectorIndex:
-        """Read an index written by :meth:`save`.
+    def load(cls, path: Path, dimension: int, nprobe: int = 48) -> VectorIndex:
+        """Read an index written by :meth:`save` (memory-mapped when approximate).
 
         Raises:
             ValueError: If the file is unreadable or of another dimension.
@@ -76,6 +124,8 @@ class VectorIndex:
             index = faiss.read_index(str(path))
         except RuntimeError as exc:
             raise ValueError(f"unreadable FAISS file {path}: {exc}") from exc
-        if index.d != dimension or not isinstance(index, faiss.IndexIDMap2):
+        if index.d != dimension or not isinstance(index, (faiss.IndexIDMap2, faiss.IndexIVFFlat)):
             raise ValueError(f"FAISS file {path} has dimension {index.d}, expected {dimension}")
-        return cls(dimension, index)
+        if isinstance(index, faiss.IndexIVFFlat):
+            index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        return cls(dimension, index, nprobe=nprobe)

@@ -1,4 +1,4 @@
-"""The ``newsdesk`` command: add, list, remove, ask, serve (and eval)."""
+"""The ``newsdesk`` command: add, list, remove, ask, serve (and eval, chat)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from newsdesk.settings import Settings
+from qa.embedding import BACKENDS
 from qa.errors import NewsdeskError
 from qa.types import Answer
 
@@ -25,14 +26,16 @@ PROGRESS_THRESHOLD = 5
 
 
 def _open_desk(settings: Settings, writer: bool):  # -> Newsdesk, imported late: torch is slow to import
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embedding import load_embedder
     from qa.pipeline import Newsdesk
 
-    return Newsdesk(settings.data_dir, SentenceTransformerEmbedder(settings.embedder_config()), writer=writer)
+    return Newsdesk(settings.data_dir, load_embedder(settings.embedder_config()), writer=writer)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(data_dir=args.data_dir, model=getattr(args, "model", None))
+    return Settings.from_env(
+        data_dir=args.data_dir, model=getattr(args, "model", None), backend=getattr(args, "backend", None)
+    )
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -157,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, help="index folder (env NEWSDESK_DATA_DIR, default ./data)")
     common.add_argument("--model", help="embedding model name or path (env NEWSDESK_MODEL)")
+    common.add_argument(
+        "--backend", choices=BACKENDS, help="how the model runs: torch, or onnx-int8 (faster on a CPU; env NEWSDESK_BACKEND)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     add = sub.add_parser("add", parents=[common], help="add articles from files, folders and globs")
@@ -197,7 +203,16 @@ def _register_eval(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     register(sub, common)
 
 
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [_register_eval]
+def _register_chat(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from newsdesk.chat_command import register
+
+    register(sub, common)
+
+
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
+    _register_eval,
+    _register_chat,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

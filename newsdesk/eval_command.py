@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,12 @@ from newsdesk.settings import Settings
 __all__ = ["register"]
 
 SUMMARY_KEYS = (
-    "questions", "answerable", "unanswerable", "answer_hit", "exact_match", "f1", "quote_recall@1",
+    "conversations", "followup_turns", "questions", "answerable", "unanswerable", "answer_hit",
+    "first_turn_answer_hit", "followup_answer_hit", "exact_match", "f1", "quote_recall@1",
     "quote_recall@5", "quote_recall@20", "mrr", "abstain_precision", "abstain_recall",
     "abstain_rate_answerable", "quotes_verbatim", "latency_ms_p50", "latency_ms_p95",
 )
+_COUNTS = ("conversations", "followup_turns", "questions", "answerable", "unanswerable")
 
 
 def _default_cache_dir() -> Path:
@@ -42,7 +45,7 @@ def _parse_thresholds(values: list[str]) -> dict[str, float]:
 
 
 def _format(name: str, value: float) -> str:
-    if name in ("questions", "answerable", "unanswerable"):
+    if name in _COUNTS:
         return str(int(value))
     return f"{value:.1f} ms" if name.startswith("latency") else f"{value:.3f}"
 
@@ -74,11 +77,11 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
         if args.corpus:
             raise UsageError("--corpus indexes in-process; it cannot be combined with --url")
         return HttpTarget(args.url, api_key=os.environ.get("NEWSDESK_API_KEY")), {"url": args.url}, None
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embedding import load_embedder
     from qa.pipeline import Newsdesk, PipelineConfig
 
-    settings = Settings.from_env(data_dir=args.data_dir, model=args.model)
-    embedder = SentenceTransformerEmbedder(settings.embedder_config())
+    settings = Settings.from_env(data_dir=args.data_dir, model=args.model, backend=args.backend)
+    embedder = load_embedder(settings.embedder_config())
     config = PipelineConfig()
     data_dir = settings.data_dir
     run_settings: dict[str, Any] = {"model": embedder.name, "device": embedder.device}
@@ -103,17 +106,39 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
     return InProcessTarget(desk), run_settings, desk
 
 
+def _load(args: argparse.Namespace) -> tuple[Callable[..., dict[str, Any]], int, str]:
+    """The eval to run (questions or conversations), how many questions it asks, and what it holds."""
+    from eval.questions import is_conversation_set, load_conversation_set, load_eval_set
+    from eval.runner import run_conversation_eval, run_eval
+
+    if is_conversation_set(args.set):
+        conversations = load_conversation_set(args.set)[: args.limit or None]
+        turns = sum(len(c.turns) for c in conversations)
+
+        def run_conversations(target: Any, settings: dict[str, Any], on_question: Any) -> dict[str, Any]:
+            return run_conversation_eval(conversations, target, settings, not args.no_followups, on_question)
+
+        followups = "without" if args.no_followups else "with"
+        described = f"{len(conversations)} conversations, {turns} turns, {followups} follow-up resolution"
+        return run_conversations, turns, described
+    if args.no_followups:
+        raise UsageError("--no-followups applies to conversation sets (JSONL records with 'turns')")
+    questions = load_eval_set(args.set)[: args.limit or None]
+
+    def run_questions(target: Any, settings: dict[str, Any], on_question: Any) -> dict[str, Any]:
+        return run_eval(questions, target, settings, on_question)
+
+    return run_questions, len(questions), f"{len(questions)} questions"
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.questions import EvalSetError, load_eval_set
-    from eval.runner import run_eval
+    from eval.questions import EvalSetError
 
     try:
-        questions = load_eval_set(args.set)
+        run, asked, described = _load(args)
     except EvalSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.limit:
-        questions = questions[: args.limit]
     thresholds = _parse_thresholds(args.fail_under)
     try:
         baseline = json.loads(Path(args.compare).read_text()) if args.compare else None
@@ -123,14 +148,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     run_settings = {"set": str(args.set), **run_settings}
     from tqdm import tqdm
 
-    bar = tqdm(total=len(questions), unit="q", desc="asking", file=sys.stderr, disable=None)
+    bar = tqdm(total=asked, unit="q", desc="asking", file=sys.stderr, disable=None)
     try:
-        results = run_eval(questions, target, run_settings, on_question=lambda _: bar.update(1))
+        results = run(target, run_settings, lambda _: bar.update(1))
     finally:
         bar.close()
         if desk is not None:
             desk.close()
-    print(f"\n{args.set}: {len(questions)} questions")
+    print(f"\n{args.set}: {described}")
     print_metrics(results["metrics"], baseline)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
@@ -155,15 +180,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``eval`` subcommand to the CLI."""
-    parser = sub.add_parser("eval", parents=[common], help="score an eval set of question-answer pairs")
-    parser.add_argument("set", type=Path, help="JSONL, CSV (question,answer) or SQuAD v1/v2 JSON")
+    parser = sub.add_parser(
+        "eval", parents=[common], help="score an eval set of question-answer pairs or conversations"
+    )
+    parser.add_argument(
+        "set", type=Path, help="JSONL, CSV (question,answer), SQuAD v1/v2 JSON, or a JSONL conversation set"
+    )
     parser.add_argument("--corpus", type=Path, help="articles to index into a separate, cached eval index")
     parser.add_argument("--out", type=Path, help="write results (metrics and every question) as JSON")
     parser.add_argument("--report", type=Path, help="write a self-contained HTML report")
     parser.add_argument("--compare", type=Path, help="an earlier results JSON to compare with")
     parser.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
                         help="exit 1 when a metric is below VALUE (repeatable)")
-    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--limit", type=int, help="only the first N questions (conversations, for a conversation set)")
+    parser.add_argument("--no-followups", action="store_true",
+                        help="conversation sets: ask each turn as written, without follow-up resolution")
     parser.add_argument("--url", help="score a running server (e.g. http://127.0.0.1:8000) instead of in-process")
     parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir(),
                         help="where corpus indexes are cached (env NEWSDESK_EVAL_CACHE)")

@@ -34,6 +34,8 @@ class Settings:
         data_dir: Where the index lives [NEWSDESK_DATA_DIR, default ./data].
         model: Embedding model name or path [NEWSDESK_MODEL].
         device: ``cpu`` or ``cuda`` [NEWSDESK_DEVICE]; unset picks CUDA when present.
+        backend: ``torch`` or ``onnx-int8``, the faster int8 copy of the default
+            model on the CPU [NEWSDESK_BACKEND, default torch].
         seed_dir: Articles indexed when the server starts on an empty index
             [NEWSDESK_SEED_DIR; ``none`` disables].
         api_key: Required on write endpoints when set [NEWSDESK_API_KEY].
@@ -41,16 +43,20 @@ class Settings:
         snapshot_seconds: How often the server writes the FAISS snapshot when
             something changed [NEWSDESK_SNAPSHOT_SECONDS].
         max_body_bytes: Larger request bodies get 413 [NEWSDESK_MAX_BODY_BYTES].
+        conversation_ttl_seconds: How long a chat conversation is kept after its
+            last turn [NEWSDESK_CONVERSATION_TTL, seconds, default 7 days].
     """
 
     data_dir: Path = Path("data")
     model: str = DEFAULT_MODEL
     device: str | None = None
+    backend: str = "torch"
     seed_dir: Path | None = field(default_factory=default_seed_dir)
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
     snapshot_seconds: float = 30.0
     max_body_bytes: int = 20 * 1024 * 1024
+    conversation_ttl_seconds: float = 7 * 24 * 3600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -63,6 +69,8 @@ class Settings:
             values["model"] = env["NEWSDESK_MODEL"]
         if env.get("NEWSDESK_DEVICE"):
             values["device"] = env["NEWSDESK_DEVICE"]
+        if env.get("NEWSDESK_BACKEND"):
+            values["backend"] = env["NEWSDESK_BACKEND"].strip().lower()
         if "NEWSDESK_SEED_DIR" in env:
             seed = env["NEWSDESK_SEED_DIR"].strip()
             values["seed_dir"] = None if seed.lower() in ("", "none", "off") else Path(seed)
@@ -74,8 +82,10 @@ class Settings:
             values["snapshot_seconds"] = float(env["NEWSDESK_SNAPSHOT_SECONDS"])
         if env.get("NEWSDESK_MAX_BODY_BYTES"):
             values["max_body_bytes"] = int(env["NEWSDESK_MAX_BODY_BYTES"])
+        if env.get("NEWSDESK_CONVERSATION_TTL"):
+            values["conversation_ttl_seconds"] = float(env["NEWSDESK_CONVERSATION_TTL"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
     def embedder_config(self) -> EmbedderConfig:
-        return EmbedderConfig(model=self.model, device=self.device)
+        return EmbedderConfig(model=self.model, device=self.device, backend=self.backend)

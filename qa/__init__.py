@@ -1,8 +1,9 @@
-"""The newsdesk pipeline: cleaning, chunking, embedding, retrieval, answering."""
+"""The newsdesk pipeline: cleaning, chunking, embedding, retrieval, answering (and chat follow-ups)."""
 
+from qa.chat import resolve_followup
 from qa.errors import ArticleError, NewsdeskError, NotFoundError, QueryError
 from qa.pipeline import AddResult, Newsdesk, PipelineConfig
-from qa.types import Answer, Article, ArticleDraft, Passage, Quote
+from qa.types import Answer, Article, ArticleDraft, ChatTurn, Passage, Quote
 
 __all__ = [
     "AddResult",
@@ -10,6 +11,7 @@ __all__ = [
     "Article",
     "ArticleDraft",
     "ArticleError",
+    "ChatTurn",
     "Newsdesk",
     "NewsdeskError",
     "NotFoundError",
@@ -17,4 +19,5 @@ __all__ = [
     "PipelineConfig",
     "Quote",
     "QueryError",
+    "resolve_followup",
 ]

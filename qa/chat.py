@@ -32,8 +32,12 @@ _AUX = "|".join(sorted(AUXILIARIES))
 _LEAD = re.compile(r"^(?:(?:and|but|so|also|then|ok|okay)\b[\s,]*)*(?:(?:what|how)\s+about\b\s*)?", re.I)
 _BARE_WH = re.compile(
     r"^(?:(?:and|so|but|then)\s+)?(who|what|when|where|why|how(?:\s+(?:many|much|long|often))?)(\s+else)?"
-    r"(?:\s+(?:exactly|then))?(?:\s+(?:is|was|were|did)\s+(?:that|this|it))?\s*[?.!]*$", re.I)
-_WH_AUX = re.compile(rf"^(?:(?:in|on|at|from|to|for|by|with)\s+)?(who|whom|what|when|where|why|how)\s+(?=(?:{_AUX})\b)", re.I)
+    r"(?:\s+(?:exactly|then))?(?:\s+(?:is|was|were|did)\s+(?:that|this|it))?\s*[?.!]*$",
+    re.I,
+)
+_WH_AUX = re.compile(
+    rf"^(?:(?:in|on|at|from|to|for|by|with)\s+)?(who|whom|what|when|where|why|how)\s+(?=(?:{_AUX})\b)", re.I
+)
 _WH_SUBJECT = re.compile(rf"^(who|what)\s+(?!(?:{_AUX})\b)", re.I)
 _FRAGMENT_FILLER = frozenset("in on at from to near since before after during by until the a an and else".split())
 _PREPOSITION = re.compile(r"^(?:in|on|at|from|to|near|since|before|after|during|by|until|for|about)\b", re.I)
@@ -54,12 +58,12 @@ def _merge_wh(message: str, previous: str, short_answer: str | None) -> str | No
     core = previous.strip().rstrip("?.! ")
     asked = _WH_AUX.match(core)
     if asked and (wh.split()[0] in ("when", "where", "why", "how") or wh.split()[0] == asked.group(1).lower()):
-        return f"{wh.capitalize()} {core[asked.end():]}?"
+        return f"{wh.capitalize()} {core[asked.end() :]}?"
     subject = _WH_SUBJECT.match(core)
     if subject and wh.split()[0] in ("who", "what"):
-        return f"{wh.capitalize()} {core[subject.end():]}?"
+        return f"{wh.capitalize()} {core[subject.end() :]}?"
     if subject and short_answer and subject.group(1).lower() == "who":
-        return f"{wh.capitalize()} was it that {short_answer} {core[subject.end():]}?"
+        return f"{wh.capitalize()} was it that {short_answer} {core[subject.end() :]}?"
     return f"{core}, and {wh}?"
 
 
@@ -67,8 +71,10 @@ def _is_fragment(words: list[str], led: bool) -> bool:
     """No verb and no wh-word: a piece of a question ("In April?", "Ukraine?")."""
     if not words or words[0] in ("who", "whom", "what", "when", "where", "why", "how", "which", "whose"):
         return False
-    if any(w in AUXILIARIES or (len(w) > 4 and w.endswith("ed") and i and words[i - 1] not in ("the", "a", "an"))
-           for i, w in enumerate(words)):
+    if any(
+        w in AUXILIARIES or (len(w) > 4 and w.endswith("ed") and i and words[i - 1] not in ("the", "a", "an"))
+        for i, w in enumerate(words)
+    ):
         return False
     return led or len(words) <= 4
 
@@ -80,7 +86,9 @@ def _swap(previous: str, old: Mention, new: Mention, fragment: str) -> str:
         text = DEMONYMS.get(new.text, new.text if new.text in DEMONYMS.values() else possessive(new.text))
         if text.endswith("'s") and previous[:start].lower().endswith("the "):
             start -= 4
-    own_lead = re.search(r"\b(in|on|at|from|since|before|after|during|by|until)\s+(?:the\s+)?$", fragment[: new.start], re.I)
+    own_lead = re.search(
+        r"\b(in|on|at|from|since|before|after|during|by|until)\s+(?:the\s+)?$", fragment[: new.start], re.I
+    )
     old_lead = re.search(r"\b(in|on|at|from|since|before|after|during|by|until)\s+(?:the\s+)?$", previous[:start], re.I)
     if own_lead and old_lead:
         start, text = old_lead.start(), fragment[own_lead.start() : new.end]

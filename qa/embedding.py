@@ -13,15 +13,21 @@ import numpy as np
 from qa.errors import IndexStateError
 
 __all__ = [
+    "BACKENDS",
     "DEFAULT_MODEL",
     "Embedder",
     "EmbedderConfig",
+    "QueryCache",
     "SentenceTransformerEmbedder",
+    "load_embedder",
     "pool_mean",
     "resolve_model_path",
 ]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: How the model runs: ``torch`` (sentence-transformers, fp32 or fp16 on GPU) or
+#: ``onnx-int8`` (the int8 ONNX copy of the default model, CPU only).
+BACKENDS = ("torch", "onnx-int8")
 
 
 class Embedder(Protocol):
@@ -29,6 +35,7 @@ class Embedder(Protocol):
 
     name: str
     dimension: int
+    device: str
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed passages; returns an array of shape (len(texts), dimension)."""
@@ -47,12 +54,38 @@ class EmbedderConfig:
         device: ``cpu``, ``cuda``, or None to use CUDA when present.
         batch_size: Passages per forward pass (raised on GPU).
         query_cache_size: Recent question embeddings kept in memory.
+        backend: One of :data:`BACKENDS`.
     """
 
     model: str = DEFAULT_MODEL
     device: str | None = None
     batch_size: int = 32
     query_cache_size: int = 1024
+    backend: str = "torch"
+
+
+class QueryCache:
+    """A thread-safe LRU of recent question vectors, shared by the embedders."""
+
+    def __init__(self, size: int) -> None:
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        """The cached vector of ``text``, marked as recently used, or None."""
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        """Remember ``vector`` for ``text``, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._vectors[text] = vector
+            if len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
 
 
 def pool_mean(vectors: np.ndarray) -> np.ndarray:
@@ -98,9 +131,7 @@ class SentenceTransformerEmbedder:
         self.dimension = int(self._model.get_embedding_dimension())
         self.device = device
         self._batch_size = config.batch_size * (8 if device.startswith("cuda") else 1)
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._query_cache_size = config.query_cache_size
-        self._lock = threading.Lock()
+        self._query_cache = QueryCache(config.query_cache_size)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed passages in batches; returns normalised float32 rows."""
@@ -113,14 +144,23 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question, from the cache when it was asked recently."""
-        with self._lock:
-            cached = self._query_cache.get(text)
-            if cached is not None:
-                self._query_cache.move_to_end(text)
-                return cached
-        vector = self.embed([text])[0]
-        with self._lock:
-            self._query_cache[text] = vector
-            if len(self._query_cache) > self._query_cache_size:
-                self._query_cache.popitem(last=False)
+        vector = self._query_cache.get(text)
+        if vector is None:
+            vector = self.embed([text])[0]
+            self._query_cache.put(text, vector)
         return vector
+
+
+def load_embedder(config: EmbedderConfig = EmbedderConfig()) -> Embedder:
+    """Load the embedder that ``config.backend`` names.
+
+    Raises:
+        IndexStateError: If the backend is unknown, not installed, or cannot load the model.
+    """
+    if config.backend == "torch":
+        return SentenceTransformerEmbedder(config)
+    if config.backend == "onnx-int8":
+        from qa.onnx_embedding import OnnxInt8Embedder
+
+        return OnnxInt8Embedder(config)
+    raise IndexStateError(f"unknown embedding backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -22,21 +22,57 @@ __all__ = ["DEMONYMS", "Mention", "find_mentions", "maybe_person", "noun_phrases
 PERSON, PLACE, DATE, NAME = "person", "place", "date", "name"
 
 DEMONYMS = {
-    "Russia": "Russian", "Ukraine": "Ukrainian", "United States": "American", "US": "American", "America": "American",
-    "China": "Chinese", "Turkey": "Turkish", "Britain": "British", "UK": "British", "France": "French",
-    "Germany": "German", "Europe": "European", "EU": "European", "Israel": "Israeli", "Iran": "Iranian",
-    "Saudi Arabia": "Saudi", "Canada": "Canadian", "India": "Indian", "Japan": "Japanese", "Poland": "Polish",
-    "Italy": "Italian", "Spain": "Spanish", "Hungary": "Hungarian", "Slovakia": "Slovak", "Belarus": "Belarusian",
-    "Syria": "Syrian", "Egypt": "Egyptian", "Qatar": "Qatari", "Georgia": "Georgian", "Netherlands": "Dutch",
-    "Finland": "Finnish", "Sweden": "Swedish", "Norway": "Norwegian", "Greece": "Greek", "Mexico": "Mexican",
-    "Brazil": "Brazilian", "Pakistan": "Pakistani", "Iraq": "Iraqi", "Korea": "Korean", "Belgium": "Belgian",
+    "Russia": "Russian",
+    "Ukraine": "Ukrainian",
+    "United States": "American",
+    "US": "American",
+    "America": "American",
+    "China": "Chinese",
+    "Turkey": "Turkish",
+    "Britain": "British",
+    "UK": "British",
+    "France": "French",
+    "Germany": "German",
+    "Europe": "European",
+    "EU": "European",
+    "Israel": "Israeli",
+    "Iran": "Iranian",
+    "Saudi Arabia": "Saudi",
+    "Canada": "Canadian",
+    "India": "Indian",
+    "Japan": "Japanese",
+    "Poland": "Polish",
+    "Italy": "Italian",
+    "Spain": "Spanish",
+    "Hungary": "Hungarian",
+    "Slovakia": "Slovak",
+    "Belarus": "Belarusian",
+    "Syria": "Syrian",
+    "Egypt": "Egyptian",
+    "Qatar": "Qatari",
+    "Georgia": "Georgian",
+    "Netherlands": "Dutch",
+    "Finland": "Finnish",
+    "Sweden": "Swedish",
+    "Norway": "Norwegian",
+    "Greece": "Greek",
+    "Mexico": "Mexican",
+    "Brazil": "Brazilian",
+    "Pakistan": "Pakistani",
+    "Iraq": "Iraqi",
+    "Korea": "Korean",
+    "Belgium": "Belgian",
 }
 _NATIONALITIES = frozenset(DEMONYMS.values())
-_PLACES = frozenset(DEMONYMS) | frozenset(
-    """Moscow Washington Kyiv Kiev Istanbul Ankara Riyadh Brussels London Paris Berlin Beijing Tokyo Delhi Tehran
+_PLACES = (
+    frozenset(DEMONYMS)
+    | frozenset(
+        """Moscow Washington Kyiv Kiev Istanbul Ankara Riyadh Brussels London Paris Berlin Beijing Tokyo Delhi Tehran
     Jerusalem Gaza Sochi Minsk Warsaw Rome Madrid Geneva Vienna Doha Cairo Ottawa Crimea Donbas Kananaskis Alberta
     Hague Vatican Africa Asia Bratislava Budapest Kursk Kherson Odesa Kharkiv Zaporizhzhia""".split()
-) | {"The Hague", "Black Sea", "Middle East", "United Kingdom", "South Korea", "North Korea", "Saudi"}
+    )
+    | {"The Hague", "Black Sea", "Middle East", "United Kingdom", "South Korea", "North Korea", "Saudi"}
+)
 _TITLES = frozenset(
     """President Prime Minister Foreign Defence Defense Secretary State Senator Chancellor Ambassador Spokesman
     Spokeswoman General King Queen Pope Prince Deputy Assistant Majority Minority Leader Commissioner Envoy Adviser

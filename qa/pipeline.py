@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.store import ArticleStore, ArticleSummary
-from index.vectors import VectorIndex
+from index.vectors import APPROXIMATE_ABOVE, VectorIndex
 from qa.answering import AnsweringConfig, answer_from_passages, term_weights
 from qa.chunking import ChunkingConfig, split_into_passages
 from qa.cleaning import clean_text, clean_title
@@ -55,6 +55,8 @@ class PipelineConfig:
         max_article_chars: Longer articles are refused.
         default_top_k: Quotes returned when a request does not say.
         max_top_k: The most quotes a request may ask for.
+        approximate_above: Passages above which the vector index becomes approximate (IVF).
+        nprobe: Inverted lists an approximate index searches per question.
     """
 
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
@@ -64,6 +66,8 @@ class PipelineConfig:
     max_article_chars: int = 2_000_000
     default_top_k: int = 5
     max_top_k: int = 50
+    approximate_above: int = APPROXIMATE_ABOVE
+    nprobe: int = 48
 
 
 @dataclass(frozen=True)
@@ -139,16 +143,16 @@ class Newsdesk:
         """Load the FAISS snapshot and bring it in line with the store."""
         path = self.data_dir / VECTORS_FILE
         dimension = self.embedder.dimension
+        config = self.config
         index = None
         if path.exists():
             try:
-                index = VectorIndex.load(path, dimension)
+                index = VectorIndex.load(path, dimension, nprobe=config.nprobe)
             except ValueError as exc:
                 log.warning("rebuilding the vector index from the store: %s", exc)
         if index is None:
-            index = VectorIndex(dimension)
             ids, vectors = self._pooled_vectors(None)
-            index.add(ids, vectors)
+            index = VectorIndex.build(dimension, ids, vectors, config.approximate_above, config.nprobe)
             if len(ids):
                 log.warning("rebuilt the vector index from %d stored passages", len(ids))
             self._dirty = bool(len(ids))
@@ -164,6 +168,11 @@ class Newsdesk:
             index.remove(extra)
             ids, vectors = self._pooled_vectors(missing.tolist())
             index.add(ids, vectors)
+            self._dirty = True
+        if not index.approximate and len(index) > config.approximate_above:
+            log.warning("%d passages: switching to an approximate (IVF) vector index", len(index))
+            ids, vectors = index.vectors()
+            index = VectorIndex.build(dimension, ids, vectors, config.approximate_above, config.nprobe)
             self._dirty = True
         return index
 

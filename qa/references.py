@@ -24,7 +24,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.mentions import AUXILIARIES, DATE, DEMONYMS, NAME, PERSON, PLACE, Mention, find_mentions, maybe_person, noun_phrases
+from qa.mentions import (
+    AUXILIARIES,
+    DATE,
+    DEMONYMS,
+    NAME,
+    PERSON,
+    PLACE,
+    Mention,
+    find_mentions,
+    maybe_person,
+    noun_phrases,
+)
 from qa.short_answer import AnswerType, answer_type
 from qa.text import stem
 from qa.types import ChatTurn
@@ -35,16 +46,19 @@ _AUX = "|".join(sorted(AUXILIARIES))
 _REFERENCE = re.compile(r"\b(he|she|him|his|her|they|them|their|it|its|there|that|this|those|these)\b", re.I)
 _WH_PHRASE = re.compile(rf"^\W*(?:\w+\s+)?(?:which|what|whose|how\s+many|how\s+much)\b.*?\b(?:{_AUX})\b", re.I)
 _PREPOSITION = re.compile(r"^(?:in|on|at|from|to|near|since|before|after|during|by|until|for|about)\b", re.I)
-_SPEECH_VERBS = frozenset("say says said tell tells told claim claimed mention mentioned announce announced write wrote".split())
+_SPEECH_VERBS = frozenset(
+    "say says said tell tells told claim claimed mention mentioned announce announced write wrote".split()
+)
 _PERSON_NOUNS = frozenset(
     """president minister ambassador aide spokesman spokeswoman leader chancellor senator envoy official secretary
     diplomat man woman king queen pope adviser advisor chief head premier""".split()
 )
 _TIME_NOUNS = frozenset("day date week month year time".split())
+_NATIONALITIES = frozenset(DEMONYMS.values())
 
 
 def _plural(phrase: str) -> bool:
-    last = phrase.split()[-1]
+    last = phrase.split(" of ")[0].split()[-1]  # "the third round of embassy talks" is one round
     return last.islower() and len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "'s", "’s"))
 
 
@@ -76,14 +90,22 @@ class Antecedents:
     """What the earlier turns mention (newest first), and the antecedent each kind of reference picks from it."""
 
     def __init__(self, history: Sequence[ChatTurn]) -> None:
-        texts = [t for turn in history for t in (turn.question, turn.answer or "", turn.short_answer or "", *turn.titles)]
+        texts = [
+            t for turn in history for t in (turn.question, turn.answer or "", turn.short_answer or "", *turn.titles)
+        ]
         people = [m.text for text in texts for m in find_mentions(text) if m.kind == PERSON]
         self.surnames = frozenset(name.split()[-1] for name in people)
         self.full_names = {name.split()[-1]: name for name in people if " " in name}
         find = lambda text: find_mentions(text or "", self.surnames)  # noqa: E731
         self.turns = [
-            _ReadTurn(t, _asks_for(t.question), find(t.question), find(t.short_answer), find(t.answer),
-                      [m for title in t.titles for m in find(title)])
+            _ReadTurn(
+                t,
+                _asks_for(t.question),
+                find(t.question),
+                find(t.short_answer),
+                find(t.answer),
+                [m for title in t.titles for m in find(title)],
+            )
             for t in reversed(history)
         ]
 
@@ -102,8 +124,14 @@ class Antecedents:
         """The answer to a "where" question, else a place named after "in"/"at", else any place."""
         for read in self.turns:
             answered = read.short if read.asked == AnswerType.PLACE else []
-            places = answered + [m for m in read.question + read.answer if m.cued] + read.question + read.answer + read.titles
-            places = [m for m in places if m.kind == PLACE and m.text not in DEMONYMS.values()]
+            places = (
+                answered
+                + [m for m in read.question + read.answer if m.cued]
+                + read.question
+                + read.answer
+                + read.titles
+            )
+            places = [m for m in places if m.kind == PLACE and m.text not in _NATIONALITIES]
             if places:
                 return places[0].text
         return None
@@ -112,29 +140,49 @@ class Antecedents:
         """ "Russia and Ukraine", a plural phrase (the last one for "them"), two people, or an organisation."""
         for read in self.turns:
             text, named = read.turn.question, read.question
-            joined = [text[a.start : b.end] for a, b in zip(named, named[1:])
-                      if text[a.end : b.start] in (" and ", ", and ") and DATE not in (a.kind, b.kind)]
+            joined = [
+                text[a.start : b.end]
+                for a, b in zip(named, named[1:], strict=False)
+                if text[a.end : b.start] in (" and ", ", and ") and DATE not in (a.kind, b.kind)
+            ]
             plural = [text[s:e] for s, e in noun_phrases(text) if _plural(text[s:e])][:: -1 if last else 1]
             people = [m.text for m in named + read.short if m.kind == PERSON]
-            names = [m.text for m in named if m.kind in (NAME, PLACE) and not m.cued and m.text not in DEMONYMS.values()]
-            candidates = (plural + joined if last else joined + plural) + ([" and ".join(people[:2])] if len(people) > 1 else [])
+            names = [m.text for m in named if m.kind in (NAME, PLACE) and not m.cued and m.text not in _NATIONALITIES]
+            candidates = (plural + joined if last else joined + plural) + (
+                [" and ".join(people[:2])] if len(people) > 1 else []
+            )
             if candidates or names:
                 return (candidates + names)[0]
         return None
 
     def topic(self) -> str | None:
-        """What the previous question was about: a named answer to "which ...", else its first noun phrase
-        that is not the wh-phrase, a person, a date or a place after "in"."""
+        """What "it" or "that" means: a named answer to "which ...", else the previous question's first noun
+        phrase that could be an "it" (not plural, not a person, a date or a place after "in", not the asked-for
+        thing), else the asked-for thing ("the defence spending target")."""
         for read in self.turns:
-            if read.asked in (AnswerType.NAME, AnswerType.OTHER) and [m.text for m in read.short] == [read.turn.short_answer]:
+            if read.asked in (AnswerType.NAME, AnswerType.OTHER) and [m.text for m in read.short] == [
+                read.turn.short_answer
+            ]:
                 if read.short[0].kind == NAME:
                     return read.short[0].text
             text = read.turn.question
-            plain = {m.text for m in read.question if m.kind in (PERSON, DATE) or m.cued}
+            plain = {m.text for m in read.question if m.kind in (PERSON, DATE) or m.cued or m.text in _NATIONALITIES}
+            asked_about = []
             for s, e in noun_phrases(text):
-                dependent = re.search(r"\b(?:which|what|whose|many|much|its|their|his|her)\s+$", text[:s], re.I)
-                if text[s:e] not in plain and not text[s:e].isupper() and not dependent:
-                    return text[s:e]
+                phrase = text[s:e]
+                if (
+                    phrase in plain
+                    or phrase.isupper()
+                    or _plural(phrase)
+                    or phrase.split()[-1].lower() in _PERSON_NOUNS
+                ):
+                    continue
+                if re.search(r"\b(?:which|what|whose|many|much)\s+$", text[:s], re.I):
+                    asked_about.append(f"the {phrase}")
+                elif not re.search(r"\b(?:its|their|his|her)\s+$", text[:s], re.I):
+                    return phrase
+            if asked_about:
+                return asked_about[0]
         return None
 
     def phrase_with_head(self, head: str) -> str | None:
@@ -161,7 +209,7 @@ def _explained_before(word: str, before: str, context: Antecedents) -> bool:
     if word in ("he", "she", "him", "his", "her"):
         return any(maybe_person(m) for m in mentions) or bool(_PERSON_NOUNS & set(before.lower().split()))
     if word == "there":
-        return any(m.kind == PLACE and m.text not in DEMONYMS.values() for m in mentions)
+        return any(m.kind == PLACE and m.text not in _NATIONALITIES for m in mentions)
     subject = re.match(r"^\s*(?:which|what)\s+", before, re.I)
     if subject and not _REFERENCE.search(before):  # "Which country said it ...": the asked-for thing is the antecedent
         tail = before[subject.end() :]
@@ -171,7 +219,7 @@ def _explained_before(word: str, before: str, context: Antecedents) -> bool:
             if following and following[0].lower() not in AUXILIARIES:
                 return tail[: phrases[0][1]].split()[-1].lower() not in _PERSON_NOUNS
     stripped = _WH_PHRASE.sub("", before)
-    if any(m.kind in (NAME, PLACE) and m.text not in DEMONYMS.values() for m in find_mentions(stripped, context.surnames)):
+    if any(m.kind in (NAME, PLACE) and m.text not in _NATIONALITIES for m in find_mentions(stripped, context.surnames)):
         return True
     return any(
         (_plural(p) or re.match(r"(?:the|a|an)\s", p, re.I)) and p.split()[-1].lower() not in _PERSON_NOUNS
@@ -198,11 +246,13 @@ def _replace_reference(word: str, before: str, after: str, context: Antecedents)
     if _explained_before(word, before, context):
         return None
     if word in ("he", "she", "him", "his", "her"):
-        possessive = word == "his" or (word == "her" and bool(next_word) and not ends_clause and next_word not in AUXILIARIES)
-        person = context.person(last=word in ("him", "her") and not possessive)
+        owner = word == "his" or (
+            word == "her" and bool(next_word) and not ends_clause and next_word not in AUXILIARIES
+        )
+        person = context.person(last=word in ("him", "her") and not owner)
         if person is None:
             return None
-        return 0, possessive(person) if possessive else person
+        return 0, possessive(person) if owner else person
     if word in ("they", "them", "their"):
         group = context.group(last=word == "them")
         return (0, possessive(group) if word == "their" else group) if group else None

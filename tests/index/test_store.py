@@ -206,3 +206,25 @@ def test_an_index_of_another_format_is_refused_clearly(tmp_path: Path, hashing_e
     with pytest.raises(IndexStateError, match="index format 0"):
         Newsdesk(tmp_path, hashing_embedder)
     Newsdesk(tmp_path / "fresh", hashing_embedder).close()
+
+
+def test_a_large_index_becomes_approximate_and_keeps_ids(tmp_path: Path, hashing_embedder) -> None:
+    from dataclasses import replace as with_
+
+    from qa.pipeline import PipelineConfig
+
+    desk = Newsdesk(tmp_path, hashing_embedder)
+    for i in range(40):
+        desk.add_article(draft(id=f"a{i}", title=f"Story {i}", text=f"Item {i} happened in town {i}. " + BODY))
+    expected = vector_ids(desk)
+    desk.close()
+    small_limit = with_(PipelineConfig(), approximate_above=20, nprobe=64)
+    reopened = Newsdesk(tmp_path, hashing_embedder, small_limit)
+    assert reopened.vectors.approximate
+    assert vector_ids(reopened) == expected
+    reopened.remove_article("a3")
+    assert len(reopened.vectors) == reopened.counts()[1]
+    reopened.close()
+    again = Newsdesk(tmp_path, hashing_embedder, small_limit)  # the IVF snapshot loads back
+    assert again.vectors.approximate and vector_ids(again) == set(again.store.passage_ids().tolist())
+    again.close()

@@ -1,0 +1,133 @@
+"""Chat: questions in a conversation, follow-ups read against the earlier turns.
+
+``POST /chat`` answers one message, ``POST /chat/stream`` sends the same as
+server-sent events, ``GET /chat/{id}`` lists the turns, ``DELETE /chat/{id}``
+forgets the conversation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from api.deps import get_conversations, get_desk, require_api_key
+from api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation, ErrorOut
+from index.conversations import ConversationStore, StoredTurn
+from qa.chat import ChatTurn, resolve_followup
+from qa.errors import QueryError
+from qa.pipeline import Newsdesk
+from qa.types import Answer
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+_ERRORS: dict[int | str, dict[str, object]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+def history_of(turns: list[StoredTurn]) -> list[ChatTurn]:
+    """Stored turns as follow-up resolution reads them."""
+    return [
+        ChatTurn(t.interpreted_question, t.answer, t.short_answer, tuple(dict.fromkeys(q.title for q in t.quotes)))
+        for t in turns
+    ]
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """A message read against its conversation, ready to be answered and stored."""
+
+    conversation_id: str
+    new: bool
+    question: str
+
+    def answer(self, request: ChatRequest, desk: Newsdesk, conversations: ConversationStore) -> Answer:
+        answer = desk.ask(self.question, request.top_k, as_of=request.as_of)
+        conversations.add_turn(self.conversation_id, request.message, answer, create=self.new)
+        return answer
+
+
+def _read(request: ChatRequest, desk: Newsdesk, conversations: ConversationStore) -> _Turn:
+    """Check the message, load the conversation (404 if gone) and resolve the follow-up."""
+    if not request.message.strip():
+        raise QueryError("the message is empty")
+    if request.conversation_id is None:
+        return _Turn(conversations.new_id(), True, request.message.strip())
+    history = history_of(conversations.turns(request.conversation_id))
+    question = resolve_followup(history, request.message, desk.config.max_question_chars)
+    return _Turn(request.conversation_id, False, question.strip())
+
+
+@router.post("", response_model=ChatResponse, responses=_ERRORS)
+def chat(
+    request: ChatRequest,
+    desk: Newsdesk = Depends(get_desk),
+    conversations: ConversationStore = Depends(get_conversations),
+) -> ChatResponse:
+    """Answer a message in a conversation (a new one when no `conversation_id` is given).
+
+    `interpreted_question` is the self-contained question that was answered:
+    "Where did he serve before Washington?" after a question about Alexander
+    Darchiev becomes "Where did Alexander Darchiev serve before Washington?".
+    """
+    turn = _read(request, desk, conversations)
+    return ChatResponse.of(turn.conversation_id, turn.answer(request, desk, conversations))
+
+
+def _event(name: str, data: object) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/stream", response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}, **_ERRORS}
+)
+def chat_stream(
+    request: ChatRequest,
+    desk: Newsdesk = Depends(get_desk),
+    conversations: ConversationStore = Depends(get_conversations),
+) -> StreamingResponse:
+    """The same as `POST /chat`, as server-sent events.
+
+    Events, in order: `interpretation` {conversation_id, interpreted_question},
+    `answer` {answer, confidence, short_answer, message}, one `quote` per quote
+    (the quote objects of `/ask`), then `done` {conversation_id}. An unknown
+    conversation or a bad message is refused before the stream starts.
+    """
+    turn = _read(request, desk, conversations)
+
+    def events() -> Iterator[str]:
+        yield _event("interpretation", {"conversation_id": turn.conversation_id, "interpreted_question": turn.question})
+        body = ChatResponse.of(turn.conversation_id, turn.answer(request, desk, conversations))
+        yield _event("answer", body.model_dump(include={"answer", "confidence", "short_answer", "message"}))
+        for quote in body.quotes:
+            yield _event("quote", quote.model_dump())
+        yield _event("done", {"conversation_id": turn.conversation_id})
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut, responses={404: {"model": ErrorOut}})
+def get_conversation(
+    conversation_id: str, conversations: ConversationStore = Depends(get_conversations)
+) -> ConversationOut:
+    """The turns of a conversation, oldest first."""
+    turns = conversations.turns(conversation_id)
+    return ConversationOut(conversation_id=conversation_id, turns=[ChatTurnOut.of(t) for t in turns])
+
+
+@router.delete(
+    "/{conversation_id}",
+    response_model=DeletedConversation,
+    dependencies=[Depends(require_api_key)],
+    responses={404: {"model": ErrorOut}},
+)
+def delete_conversation(
+    conversation_id: str, conversations: ConversationStore = Depends(get_conversations)
+) -> DeletedConversation:
+    """Forget a conversation and its turns."""
+    conversations.delete(conversation_id)
+    return DeletedConversation(conversation_id=conversation_id, deleted=True)

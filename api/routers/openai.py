@@ -1,0 +1,120 @@
+"""``POST /v1/chat/completions``: the OpenAI chat API over newsdesk, so OpenAI clients can ask.
+
+Stateless: the conversation is the request's ``messages``. Earlier user and
+assistant turns feed follow-up resolution; the last user message is answered,
+and the reply lists its sources with verbatim quotes. Nothing is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from api.deps import get_desk
+from api.schemas import (
+    ChatCompletionChunkOut,
+    ChatCompletionOut,
+    ChatCompletionRequest,
+    ChunkChoiceOut,
+    CompletionChoiceOut,
+    CompletionMessageOut,
+    ErrorOut,
+    OpenAIMessage,
+    UsageOut,
+)
+from qa.chat import ChatTurn, resolve_followup
+from qa.pipeline import Newsdesk
+from qa.types import Answer
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+MODEL_NAME = "newsdesk"
+_SOURCES = re.compile(r"\n\n(?:Closest s|S)ources:\n")
+
+
+def completion_text(answer: Answer) -> str:
+    """The answer, then its numbered sources: ``[1] Title (date) url — “quote”``."""
+    lines = [answer.answer if answer.answer is not None else answer.message or "No supported answer."]
+    if answer.quotes:
+        lines.append("\nSources:" if answer.answer is not None else "\nClosest sources:")
+    for number, quote in enumerate(answer.quotes, start=1):
+        where = " ".join(part for part in (f"({quote.published or 'undated'})", quote.url) if part)
+        lines.append(f"[{number}] {quote.title} {where} \u2014 \u201c{quote.text}\u201d")
+    return "\n".join(lines)
+
+
+def question_in(messages: Sequence[OpenAIMessage], max_chars: int) -> str:
+    """The last user message, read against the earlier user and assistant turns."""
+    history: list[ChatTurn] = []
+    asked: str | None = None
+    for message in messages[:-1]:
+        if message.role == "user":
+            if asked is not None:
+                history.append(ChatTurn(asked))
+            asked = resolve_followup(history, message.content, max_chars).strip()
+        elif message.role == "assistant" and asked is not None:
+            answer = _SOURCES.split(message.content, maxsplit=1)[0].strip()
+            history.append(ChatTurn(asked, None if answer.startswith("No supported answer") else answer))
+            asked = None
+    if asked is not None:
+        history.append(ChatTurn(asked))
+    return resolve_followup(history, messages[-1].content, max_chars)
+
+
+def _chunks(completion_id: str, created: int, model: str, content: str) -> Iterator[str]:
+    def chunk(delta: dict[str, str], finish_reason: str | None = None) -> str:
+        body = ChatCompletionChunkOut(
+            id=completion_id,
+            created=created,
+            model=model,
+            choices=[ChunkChoiceOut(delta=delta, finish_reason=finish_reason)],
+        )
+        return f"data: {body.model_dump_json()}\n\n"
+
+    yield chunk({"role": "assistant"})
+    for piece in re.split(r"(?<=\n)", content):
+        if piece:
+            yield chunk({"content": piece})
+    yield chunk({}, "stop")
+    yield "data: [DONE]\n\n"
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletionOut,
+    responses={200: {"content": {"text/event-stream": {}}}, 422: {"model": ErrorOut}},
+)
+def chat_completions(
+    request: ChatCompletionRequest, desk: Newsdesk = Depends(get_desk)
+) -> ChatCompletionOut | StreamingResponse:
+    """Answer the last user message the way OpenAI's chat completions API does.
+
+    The reply's content is the answer (or a note that the articles do not
+    support one) followed by numbered sources with verbatim quotes. With
+    `"stream": true` it comes as `chat.completion.chunk` events and `[DONE]`.
+    """
+    question = question_in(request.messages, desk.config.max_question_chars)
+    content = completion_text(desk.ask(question))
+    completion_id, created, model = (
+        f"chatcmpl-{secrets.token_urlsafe(18)}",
+        int(time.time()),
+        request.model or MODEL_NAME,
+    )
+    if request.stream:
+        return StreamingResponse(
+            _chunks(completion_id, created, model, content),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
+        )
+    return ChatCompletionOut(
+        id=completion_id,
+        created=created,
+        model=model,
+        choices=[CompletionChoiceOut(message=CompletionMessageOut(content=content))],
+        usage=UsageOut(),
+    )

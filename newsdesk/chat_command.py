@@ -1,0 +1,59 @@
+"""``newsdesk chat``: a conversation in the terminal, follow-ups read against the earlier turns."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register"]
+
+HELP = (
+    "Ask about the indexed articles; follow-ups such as 'Where did he serve before?' are understood. "
+    "/new starts over, /quit exits."
+)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from newsdesk.cli import _open_desk, _print_answer, _settings
+    from qa.chat import ChatTurn, resolve_followup, turn_from_answer
+    from qa.errors import QueryError
+
+    desk = _open_desk(_settings(args), writer=False)
+    history: list[ChatTurn] = []
+    print(HELP)
+    try:
+        while True:
+            try:
+                message = input("\nyou> ").strip()
+            except EOFError:
+                print()
+                break
+            if message in ("/quit", "/exit"):
+                break
+            if message == "/new":
+                history = []
+                print("(new conversation)")
+                continue
+            if not message:
+                continue
+            question = resolve_followup(history, message, desk.config.max_question_chars).strip()
+            if question != message:
+                print(f"(read as: {question})")
+            try:
+                answer = desk.ask(question, args.top_k)
+            except QueryError as exc:
+                print(f"error: {exc}")
+                continue
+            print()
+            _print_answer(answer)
+            history.append(turn_from_answer(answer))
+    finally:
+        desk.close()
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``chat`` subcommand to the CLI."""
+    parser = sub.add_parser("chat", parents=[common], help="chat in the terminal: questions and follow-ups")
+    parser.add_argument("--top-k", type=int, default=3, help="quotes to show per answer (default 3)")
+    parser.set_defaults(run=cmd_chat)
