@@ -51,10 +51,15 @@ class VectorIndex:
         lists = int(4 * math.sqrt(len(ids)))
         ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
         sample = np.random.default_rng(0).choice(len(ids), min(len(ids), lists * _TRAINING_POINTS_PER_LIST), replace=False)
-        ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
-        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # fast remove_ids by id
-        index = cls(dimension, ivf, nprobe=nprobe)
-        index.add(ids, vectors)
+        # Training and bulk assignment are batch work: use every core, then go back to one.
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        try:
+            ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # fast remove_ids by id
+            index = cls(dimension, ivf, nprobe=nprobe)
+            index.add(ids, vectors)
+        finally:
+            faiss.omp_set_num_threads(1)
         return index
 
     @property

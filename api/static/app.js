@@ -9,6 +9,8 @@
   const API_KEY_STORAGE = "newsdesk.apiKey";
   const CONTEXT_CHARS = 200; // shown on each side of a quote when its card is opened
   const ARTICLE_LIST_LIMIT = 200;
+  const NEW_TAB = { target: "_blank", rel: "noopener noreferrer" };
+  const ADDED_STATUS = { added: "Added", replaced: "Replaced", unchanged: "Already indexed, unchanged:" };
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -83,7 +85,8 @@
     return date.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
   }
 
-  const sameQuestion = (a, b) => a.trim().replace(/\s+/g, " ").toLowerCase() === b.trim().replace(/\s+/g, " ").toLowerCase();
+  const normalised = (question) => question.trim().replace(/\s+/g, " ").toLowerCase();
+  const sameQuestion = (a, b) => normalised(a) === normalised(b);
 
   // ---------------------------------------------------------------- HTTP
 
@@ -124,7 +127,8 @@
     if (write && key) headers["X-API-Key"] = key;
     let response;
     try {
-      response = await fetch(path, { method, headers, signal, body: json === undefined ? undefined : JSON.stringify(json) });
+      const body = json === undefined ? undefined : JSON.stringify(json);
+      response = await fetch(path, { method, headers, signal, body });
     } catch (error) {
       if (error.name === "AbortError") throw error;
       throw new RequestError(`Could not reach the server (${error.message}). Check that newsdesk is running.`);
@@ -196,10 +200,12 @@
     constructor(message) {
       this.message = message;
       this.shortAnswer = null;
-      this.quoteCount = 0;
       this.searched = el("p", { className: "searched", hidden: true });
       this.answerBody = el("div", { className: "answer-body" }, [
-        el("p", { className: "pending" }, [el("span", { className: "spinner", "aria-hidden": "true" }), "Searching the articles…"]),
+        el("p", { className: "pending" }, [
+          el("span", { className: "spinner", "aria-hidden": "true" }),
+          "Searching the articles…",
+        ]),
       ]);
       this.quoteList = el("ol", { className: "quotes" });
       this.quotesHeading = el("h3", { className: "quotes-heading", text: "Quotes" });
@@ -242,9 +248,10 @@
       }
       this.reply.classList.add("has-answer");
       const at = shortAnswer && shortAnswer.text ? answer.indexOf(shortAnswer.text) : -1;
+      const end = at + (shortAnswer ? shortAnswer.text.length : 0);
       this.answerBody.replaceChildren(
         ...[
-          el("p", { className: "answer-text" }, marked(answer, at, at + (shortAnswer ? shortAnswer.text.length : 0), "short-answer")),
+          el("p", { className: "answer-text" }, marked(answer, at, end, "short-answer")),
           percent ? el("p", { className: "answer-meta", text: `Confidence ${percent}` }) : null,
           message ? el("p", { className: "answer-meta", text: message }) : null,
         ].filter(Boolean),
@@ -253,7 +260,6 @@
 
     addQuote(quote) {
       this.quotesBlock.hidden = false;
-      this.quoteCount += 1;
       this.quoteList.append(quoteCard(quote, this.shortAnswer));
     }
 
@@ -276,7 +282,10 @@
 
   function quoteCard(quote, shortAnswer) {
     const inQuote =
-      shortAnswer && shortAnswer.article_id === quote.article_id && shortAnswer.start >= quote.start && shortAnswer.end <= quote.end;
+      shortAnswer &&
+      shortAnswer.article_id === quote.article_id &&
+      shortAnswer.start >= quote.start &&
+      shortAnswer.end <= quote.end;
     const textNodes = inQuote
       ? marked(quote.text, shortAnswer.start - quote.start, shortAnswer.end - quote.start, "short-answer")
       : [quote.text];
@@ -293,7 +302,10 @@
         "aria-controls": contextId,
         title: "Show the passage around this quote",
       },
-      [el("span", { className: "quote-sentence" }, textNodes), el("span", { className: "quote-more", "aria-hidden": "true" })],
+      [
+        el("span", { className: "quote-sentence" }, textNodes),
+        el("span", { className: "quote-more", "aria-hidden": "true" }), // its words come from the CSS
+      ],
     );
     const context = el("div", { className: "quote-context", id: contextId, hidden: true });
     const card = el("li", { className: "quote-card" }, [
@@ -301,7 +313,13 @@
         el("span", { className: "quote-title", text: quote.title }),
         meta ? el("span", { className: "quote-meta", text: meta }) : null,
         link
-          ? el("a", { className: "quote-link", href: link, target: "_blank", rel: "noopener noreferrer", text: "Open article ↗" })
+          ? el("a", {
+              className: "quote-link",
+              href: link,
+              ...NEW_TAB,
+              "aria-label": `Open the article “${quote.title}” in a new tab`,
+              text: "Open article ↗",
+            })
           : null,
       ]),
       toggle,
@@ -393,7 +411,8 @@
       turn.finish();
     } catch (error) {
       if (error.name === "AbortError") return;
-      let text = error instanceof RequestError ? error.message : `Something went wrong reading the answer (${error.message}).`;
+      let text =
+        error instanceof RequestError ? error.message : `Something went wrong reading the answer (${error.message}).`;
       if (error.status === 404 && chat.conversationId) {
         chat.conversationId = null;
         text += " Your next question starts a new chat.";
@@ -458,7 +477,9 @@
       ui.articleList.replaceChildren(...body.articles.map(articleItem));
       ui.articleCount.textContent = String(body.total);
       if (body.total === 0) setStatus(ui.articleListStatus, "No articles yet. Add one below.");
-      else if (body.total > body.articles.length) setStatus(ui.articleListStatus, `Showing the newest ${body.articles.length} of ${body.total}.`);
+      else if (body.total > body.articles.length) {
+        setStatus(ui.articleListStatus, `Showing the newest ${body.articles.length} of ${body.total}.`);
+      }
       else setStatus(ui.articleListStatus, "");
     } catch (error) {
       setStatus(ui.articleListStatus, `Could not load the articles. ${error.message}`, "error");
@@ -478,7 +499,7 @@
     return el("li", { className: "article-item", "data-article-id": article.id }, [
       el("div", { className: "article-info" }, [
         link
-          ? el("a", { className: "article-title", href: link, target: "_blank", rel: "noopener noreferrer", text: article.title })
+          ? el("a", { className: "article-title", href: link, ...NEW_TAB, text: article.title })
           : el("span", { className: "article-title", text: article.title }),
         meta ? el("span", { className: "article-meta", text: meta }) : null,
       ]),
@@ -519,7 +540,7 @@
       const body = await (await request("/articles", { method: "POST", json: article, write: true })).json();
       const added = body.articles[0];
       articleCache.delete(added.id);
-      const what = { added: "Added", replaced: "Replaced", unchanged: "Already indexed, unchanged:" }[added.status] || "Stored";
+      const what = ADDED_STATUS[added.status] || "Stored";
       ui.articleForm.reset();
       await loadArticles();
       const passages = `${added.passages} passage${added.passages === 1 ? "" : "s"}`;
@@ -542,7 +563,8 @@
       const title = first === -1 ? "" : lines[first].trim().replace(/^#+\s*/, "");
       const text = first === -1 ? "" : lines.slice(first + 1).join("\n").trim();
       if (!title || !text) {
-        setStatus(ui.articleFormStatus, `“${file.name}” needs a title on its first line and the text below it.`, "error");
+        const problem = `“${file.name}” needs a title on its first line and the text below it.`;
+        setStatus(ui.articleFormStatus, problem, "error");
         return;
       }
       ui.articleTitle.value = title;
