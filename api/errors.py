@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from qa.errors import ArticleError, IndexStateError, NewsdeskError, NotFoundError, QueryError
@@ -24,5 +25,16 @@ async def _newsdesk_error(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=status_for(error))
 
 
+async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
+    """422 naming each wrong field; the offending input is not echoed (it may not even be valid JSON, e.g. NaN)."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", "value_error"))}
+        for e in error.errors()
+    ]
+    return JSONResponse({"detail": problems}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NewsdeskError, _newsdesk_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
