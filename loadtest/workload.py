@@ -14,8 +14,8 @@ import httpx
 
 __all__ = ["MIX", "LoadResult", "Sample", "load_article", "run_load"]
 
-# Requests per ten: 7 questions, 2 added articles, 1 listing.
-MIX: tuple[tuple[str, int], ...] = (("ask", 7), ("add", 2), ("list", 1))
+# Requests per ten: 5 questions, 2 chat turns, 2 added articles, 1 listing.
+MIX: tuple[tuple[str, int], ...] = (("ask", 5), ("chat", 2), ("add", 2), ("list", 1))
 GENERAL_QUESTIONS = (
     "Where did Russian and American officials meet in February?",
     "Who is Russia's new ambassador to the United States?",
@@ -23,6 +23,7 @@ GENERAL_QUESTIONS = (
     "What was agreed about the Black Sea?",
     "Which team won the 1998 football World Cup final in Paris?",
 )
+FOLLOW_UPS = ("Who said that?", "And where was that?", "When did they meet?", "What about Ukraine?")
 # Questions about the articles the run added; most are new, so the server's query cache rarely helps.
 TOWN_QUESTIONS = (
     "What is the mascot of {town}?",
@@ -116,6 +117,7 @@ def request_kinds(client_number: int, clients: int) -> Iterator[str]:
 def _one_client(base_url: str, number: int, clients: int, deadline: float, headers: dict[str, str], tag: str,
                 rng: random.Random, result: LoadResult) -> None:
     added = 0
+    conversation: str | None = None  # each client keeps one chat going: a question, then follow-ups
     with httpx.Client(base_url=base_url, timeout=120.0, headers=headers) as client:
         for kind in request_kinds(number, clients):
             if time.monotonic() >= deadline:
@@ -130,6 +132,12 @@ def _one_client(base_url: str, number: int, clients: int, deadline: float, heade
                     else:
                         question = rng.choice(GENERAL_QUESTIONS)
                     response = client.post("/ask", json={"question": question})
+                elif kind == "chat":
+                    message = rng.choice(FOLLOW_UPS) if conversation else rng.choice(GENERAL_QUESTIONS)
+                    body = {"message": message, **({"conversation_id": conversation} if conversation else {})}
+                    response = client.post("/chat", json=body)
+                    if response.status_code == 200:
+                        conversation = response.json()["conversation_id"]
                 elif kind == "add":
                     article_id = f"load-{tag}-{number}-{added}"
                     body, town = load_article(article_id, added * clients + number, rng)

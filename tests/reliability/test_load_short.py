@@ -23,7 +23,7 @@ def test_short_load_run_serves_every_kind_without_errors_or_losses(writable_seed
     assert summary["lost_articles"] == 0
     assert summary["server_still_running"] is True
     assert summary["acknowledged_articles"] == summary["kinds"]["add"]["ok"] > 0
-    for kind in ("ask", "add", "list"):
+    for kind in ("ask", "chat", "add", "list"):
         row = summary["kinds"][kind]
         assert row["requests"] == row["ok"] > 0, f"{kind}: {row}"
         assert 0 < row["p50_ms"] <= row["p95_ms"]
