@@ -82,14 +82,7 @@ def load_conversation_set(path: Path | str) -> list[EvalConversation]:
     """
     path = Path(path)
     conversations: list[EvalConversation] = []
-    for line_no, line in enumerate(_read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path.name} line {line_no}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalSetError(f"{where}: invalid JSON ({exc.msg})") from exc
+    for line_no, where, record in _json_lines(path, _read_text(path)):
         turns = record.get("turns") if isinstance(record, dict) else None
         if not isinstance(turns, list) or not turns or not all(isinstance(t, dict) for t in turns):
             raise EvalSetError(f"{where}: expected an object with a non-empty 'turns' list of objects")
@@ -223,8 +216,12 @@ def _parse_json_document(path: Path, text: str) -> Any:
         raise EvalSetError(f"{path.name} line {exc.lineno}: invalid JSON ({exc.msg})") from exc
 
 
-def _parse_jsonl(path: Path, text: str) -> list[EvalQuestion]:
-    questions: list[EvalQuestion] = []
+def _json_lines(path: Path, text: str) -> Iterator[tuple[int, str, Any]]:
+    """Each non-blank line's number, its ``FILE line N`` label for errors, and its parsed JSON.
+
+    Raises:
+        EvalSetError: If a line is not valid JSON.
+    """
     # split("\n"), not splitlines(): U+2028 and friends may sit unescaped inside JSON strings.
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -234,6 +231,12 @@ def _parse_jsonl(path: Path, text: str) -> list[EvalQuestion]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EvalSetError(f"{where}: invalid JSON ({exc.msg})") from exc
+        yield line_no, where, record
+
+
+def _parse_jsonl(path: Path, text: str) -> list[EvalQuestion]:
+    questions: list[EvalQuestion] = []
+    for line_no, where, record in _json_lines(path, text):
         if not isinstance(record, dict):
             raise EvalSetError(f"{where}: expected a JSON object")
         question = _question_text(where, record.get("question"))

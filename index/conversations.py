@@ -12,11 +12,12 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from index import sqlite
 from qa.errors import IndexStateError, NotFoundError
 from qa.types import Answer, Quote
 
@@ -76,14 +77,9 @@ class ConversationStore:
         self._clock = clock
         self._lock = threading.RLock()
         try:
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30.0)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db = sqlite.connect(path)
             with self._transaction() as db:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                sqlite.apply_schema(db, _SCHEMA)
         except sqlite3.Error as exc:
             raise IndexStateError(f"cannot open the conversation store {path}: {exc}") from exc
 
@@ -96,16 +92,8 @@ class ConversationStore:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlite.transaction(self._db, self._lock)
 
     def _purge(self, db: sqlite3.Connection) -> int:
         """Delete conversations idle for longer than the time-to-live; returns how many."""

@@ -82,8 +82,12 @@ class LocalServer:
                 command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self._env}
             )
 
-    def wait_until_healthy(self, timeout_s: float = 120.0) -> float:
+    def wait_until_healthy(self, timeout_s: float = 120.0, poll_interval_s: float = POLL_INTERVAL_S) -> float:
         """Poll ``GET /health`` until it answers 200; returns the seconds waited.
+
+        Args:
+            timeout_s: How long to wait before giving up.
+            poll_interval_s: The pause between polls, which bounds how precise the returned time is.
 
         Raises:
             ServerStartError: The server exited, or did not answer within ``timeout_s``.
@@ -99,7 +103,7 @@ class LocalServer:
                         return time.monotonic() - started
                 except httpx.TransportError:
                     pass  # not listening yet
-                time.sleep(POLL_INTERVAL_S)
+                time.sleep(poll_interval_s)
         raise ServerStartError(f"newsdesk serve did not answer /health within {timeout_s:.0f} s:\n{self.log_tail()}")
 
     def kill(self) -> None:
@@ -125,6 +129,20 @@ class LocalServer:
                 self._process.kill()
                 self._process.wait()
         return self._process.returncode
+
+    def peak_rss_mb(self) -> float:
+        """The running server's peak resident memory so far (``VmHWM``, Linux only), in MiB.
+
+        Raises:
+            RuntimeError: The server is not running, or ``/proc`` reports no ``VmHWM``.
+        """
+        if self._process is None or self._process.poll() is not None:
+            raise RuntimeError(f"the server on port {self.port} is not running")
+        status_path = Path(f"/proc/{self._process.pid}/status")
+        for line in status_path.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmHWM in {status_path}")
 
     def exit_status(self) -> int | None:
         return None if self._process is None else self._process.poll()
