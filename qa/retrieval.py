@@ -29,7 +29,7 @@ class RetrievalConfig:
     lexical_k: int = 100
     rrf_k: int = 60
     lexical_weight: float = 1.0
-    common_share: float = 0.05
+    common_share: float = 0.15
 
 
 @dataclass(frozen=True)
