@@ -304,6 +304,24 @@ class ArticleStore:
             rows = self._db.execute(query, parameters).fetchall()
         return [(start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for start, end, blob in rows]
 
+    def sentences_of_passages(self, ids: Sequence[int]) -> dict[int, list[tuple[int, int, np.ndarray]]]:
+        """``(start, end, vector)`` of the sentences of many stored passages, in one query, by passage id."""
+        found: dict[int, list[tuple[int, int, np.ndarray]]] = {}
+        wanted = [int(i) for i in ids]
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"""SELECT p.id, s.start, s.end, s.vector FROM passages p JOIN sentences s
+                        ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence
+                        WHERE p.id IN ({marks}) ORDER BY p.id, s.ordinal""",
+                    chunk,
+                ).fetchall()
+                for passage_id, start, end, blob in rows:
+                    found.setdefault(passage_id, []).append((start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)))
+        return found
+
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """How many passages contain each term (after the FTS tokenizer's stemming)."""
         found: dict[str, int] = {}

@@ -451,8 +451,11 @@ class Newsdesk:
         ranked = [(c, passages[c.passage_id]) for c in candidates if c.passage_id in passages]
         ranked = [pair for pair in ranked if filters.admits(pair[1])][:wanted]
         retrieved = time.perf_counter()
+        # One query for every candidate passage's sentences; a passage replaced meanwhile has none.
+        considered = [stored.passage.id for _, stored in ranked[: self.config.answering.passages_considered]]
+        sentences = self.store.sentences_of_passages([i for i in considered if i is not None])
         answer = answer_from_passages(
-            text, vector, ranked, self.store.sentence_vectors, k, self.config.answering, window, weights
+            text, vector, ranked, lambda p: sentences.get(p.id or -1, []), k, self.config.answering, window, weights
         )
         finished = time.perf_counter()
         answer.timings_ms.update(
