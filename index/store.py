@@ -285,27 +285,13 @@ class ArticleStore:
             for pid, blobs in grouped.items()
         ]
 
-    def sentence_vectors(self, passage: Passage) -> list[tuple[int, int, np.ndarray]]:
-        """``(start, end, vector)`` of each sentence of a passage, in order.
-
-        A stored passage is looked up by its id, which is never reused: if its
-        article was replaced since the passage was read, this returns nothing
-        rather than the new version's sentences, whose offsets do not fit it.
-        """
-        if passage.id is not None:
-            query = """SELECT s.start, s.end, s.vector FROM passages p JOIN sentences s
-                       ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence
-                       WHERE p.id = ? ORDER BY s.ordinal"""
-            parameters: tuple[object, ...] = (passage.id,)
-        else:
-            query = "SELECT start, end, vector FROM sentences WHERE article_id = ? AND ordinal BETWEEN ? AND ? ORDER BY ordinal"
-            parameters = (passage.article_id, passage.first_sentence, passage.last_sentence)
-        with self._lock:
-            rows = self._db.execute(query, parameters).fetchall()
-        return [(start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32)) for start, end, blob in rows]
-
     def sentences_of_passages(self, ids: Sequence[int]) -> dict[int, list[tuple[int, int, np.ndarray]]]:
-        """``(start, end, vector)`` of the sentences of many stored passages, in one query, by passage id."""
+        """``(start, end, vector)`` of the sentences of many stored passages, in one query, by passage id.
+
+        Passages are looked up by id, which is never reused: if an article was
+        replaced since its passage was read, that passage gets no sentences
+        rather than the new version's, whose offsets do not fit it.
+        """
         found: dict[int, list[tuple[int, int, np.ndarray]]] = {}
         wanted = [int(i) for i in ids]
         with self._lock:

@@ -196,15 +196,15 @@ def test_an_article_replaced_while_a_question_reads_it_gives_no_mangled_quote(
         for text in (after, before):  # ends holding `before`
             desk.add_article(ArticleDraft(title="Belbrook mascot", text=text, id="belbrook"))
             versions.append(desk.get_article("belbrook").text)
-        sentences_of = desk.store.sentence_vectors
+        sentences_of = desk.store.sentences_of_passages
         replaced = []
 
-        def replace_first(passage):  # type: ignore[no-untyped-def]
+        def replace_first(ids):  # type: ignore[no-untyped-def]
             if not replaced:
                 replaced.append(desk.add_article(ArticleDraft(title="Belbrook mascot", text=after, id="belbrook")))
-            return sentences_of(passage)
+            return sentences_of(ids)
 
-        monkeypatch.setattr(desk.store, "sentence_vectors", replace_first)
+        monkeypatch.setattr(desk.store, "sentences_of_passages", replace_first)
         answer = desk.ask("What is the mascot of Belbrook?", top_k=10)
         assert replaced and replaced[0].status == "replaced"
         spans = {(s, e, text[s:e]) for text in versions for s, e in split_sentences(text)}
