@@ -104,6 +104,9 @@ class VectorIndex:
         """Return up to ``k`` ``(id, score)`` pairs, best first."""
         if k <= 0 or len(self) == 0:
             return []
+        # OpenMP's thread count is per calling thread: a server's worker threads start
+        # with every core, and one question gains nothing from a pool that spins idle.
+        faiss.omp_set_num_threads(1)
         scores, ids = self._index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), min(k, len(self)))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
