@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -87,6 +88,14 @@ class QueryCache:
             if len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
 
+    def embed_query(self, text: str, embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """The vector of one question: cached, or embedded with ``embed`` and remembered."""
+        vector = self.get(text)
+        if vector is None:
+            vector = embed([text])[0]
+            self.put(text, vector)
+        return vector
+
 
 def pool_mean(vectors: np.ndarray) -> np.ndarray:
     """The normalised mean of normalised rows: a passage vector from its sentence vectors."""
@@ -144,11 +153,7 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question, from the cache when it was asked recently."""
-        vector = self._query_cache.get(text)
-        if vector is None:
-            vector = self.embed([text])[0]
-            self._query_cache.put(text, vector)
-        return vector
+        return self._query_cache.embed_query(text, self.embed)
 
 
 def load_embedder(config: EmbedderConfig = EmbedderConfig()) -> Embedder:

@@ -101,11 +101,7 @@ class OnnxInt8Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question, from the cache when it was asked recently."""
-        vector = self._query_cache.get(text)
-        if vector is None:
-            vector = self.embed([text])[0]
-            self._query_cache.put(text, vector)
-        return vector
+        return self._query_cache.embed_query(text, self.embed)
 
     def _embed_batch(self, batch: list[list[int]]) -> np.ndarray:
         width = max(len(ids) for ids in batch)
