@@ -70,24 +70,32 @@ class ShortAnswerOut(BaseModel):
         return cls(text=short.text, article_id=short.article_id, start=short.start, end=short.end) if short else None
 
 
-class AskResponse(BaseModel):
-    question: str
+class _AnswerOut(BaseModel):
+    """The fields every answer carries, in /ask and in /chat."""
+
     answer: str | None
     confidence: float
     quotes: list[QuoteOut]
     short_answer: ShortAnswerOut | None = None
     message: str | None = None
 
+    @staticmethod
+    def fields_of(answer: Answer) -> dict[str, object]:
+        return {
+            "answer": answer.answer,
+            "confidence": answer.confidence,
+            "quotes": [QuoteOut.of(q) for q in answer.quotes],
+            "short_answer": ShortAnswerOut.of(answer.short_answer),
+            "message": answer.message,
+        }
+
+
+class AskResponse(_AnswerOut):
+    question: str
+
     @classmethod
     def of(cls, answer: Answer) -> AskResponse:
-        return cls(
-            question=answer.question,
-            answer=answer.answer,
-            confidence=answer.confidence,
-            quotes=[QuoteOut.of(q) for q in answer.quotes],
-            short_answer=ShortAnswerOut.of(answer.short_answer),
-            message=answer.message,
-        )
+        return cls(question=answer.question, **cls.fields_of(answer))
 
 
 class ArticleIn(_Strict):
@@ -165,26 +173,13 @@ class ChatRequest(_Strict):
     as_of: date | None = Field(default=None, description="The date the question is asked on (default today).")
 
 
-class ChatResponse(BaseModel):
+class ChatResponse(_AnswerOut):
     conversation_id: str
-    answer: str | None
-    confidence: float
-    quotes: list[QuoteOut]
-    short_answer: ShortAnswerOut | None = None
-    message: str | None = None
     interpreted_question: str = Field(description="The self-contained question that was answered.")
 
     @classmethod
     def of(cls, conversation_id: str, answer: Answer) -> ChatResponse:
-        return cls(
-            conversation_id=conversation_id,
-            answer=answer.answer,
-            confidence=answer.confidence,
-            quotes=[QuoteOut.of(q) for q in answer.quotes],
-            short_answer=ShortAnswerOut.of(answer.short_answer),
-            message=answer.message,
-            interpreted_question=answer.question,
-        )
+        return cls(conversation_id=conversation_id, interpreted_question=answer.question, **cls.fields_of(answer))
 
 
 class ChatTurnOut(BaseModel):
