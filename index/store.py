@@ -20,7 +20,7 @@ from index import sqlite
 from qa.errors import IndexStateError, ModelMismatchError
 from qa.types import Article, Passage
 
-__all__ = ["ArticleStore", "ArticleSummary", "StoredPassage"]
+__all__ = ["ArticleStore", "ArticleSummary", "StoredPassage", "recorded_model"]
 
 SCHEMA_VERSION = "2"
 _SCHEMA = """
@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles(published);
+-- Newest first, an undated article by the day it was added (list_articles).
+CREATE INDEX IF NOT EXISTS articles_by_day ON articles(COALESCE(published, substr(added_at, 1, 10)), added_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -85,6 +87,27 @@ class StoredPassage:
     url: str | None
     published: str | None
     source: str | None
+
+
+def recorded_model(path: Path) -> tuple[str, int] | None:
+    """The embedding model and dimension a store file records, read without changing the file.
+
+    Returns:
+        ``(model, dimension)``, or None when the file does not exist, cannot be
+        read or records no model yet.
+    """
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('model', 'dimension')").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    dimension = rows.get("dimension", "")
+    return (rows["model"], int(dimension)) if "model" in rows and dimension.isdigit() else None
 
 
 class ArticleStore:
@@ -225,11 +248,14 @@ class ArticleStore:
         return Article(*row) if row else None
 
     def list_articles(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+        """Article metadata, newest first: by date, an undated article by the day it was added."""
         with self._lock:
             rows = self._db.execute(
                 """SELECT a.id, a.title, a.url, a.published, a.source,
                           (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id), a.added_at
-                   FROM articles a ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?""",
+                   FROM articles a
+                   ORDER BY COALESCE(a.published, substr(a.added_at, 1, 10)) DESC, a.added_at DESC, a.rowid DESC
+                   LIMIT ? OFFSET ?""",
                 (limit, offset),
             ).fetchall()
         return [ArticleSummary(*row) for row in rows]

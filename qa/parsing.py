@@ -25,6 +25,9 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 # Underscores inside a word (snake_case, file_names) are not emphasis, as in CommonMark.
 _MD_EMPHASIS = re.compile(r"(\*\*|\*|`)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", re.MULTILINE)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# A sentence of reporting: six or more words ending in a full stop or question mark (a quote may close it).
+_PROSE = re.compile(r"(?:\b[\w'’-]+\b[^\w|]+){5,}\b[\w'’-]+[.?][\"”’)]?(?:\s|$)")
 
 
 def _optional_str(record: dict[str, Any], key: str, where: str) -> str | None:
@@ -115,9 +118,20 @@ def _parse_markdown(text: str, where: str) -> tuple[str, str | None, dict[str, s
     return title, published, meta, body
 
 
+def _without_invalid_references(html: str) -> str:
+    """Drop character references to no character (``&#0;``, surrogates), which HTML parsers turn into U+FFFD."""
+
+    def keep(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return "" if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group(0)
+
+    return _NUMERIC_REFERENCE.sub(keep, html.replace("\x00", ""))
+
+
 def _parse_html(html: str, where: str) -> ArticleDraft:
     import trafilatura  # heavy import, only when HTML is read
 
+    html = _without_invalid_references(html)
     document = trafilatura.bare_extraction(html, include_comments=False, with_metadata=True)
     if document is None:
         raise ArticleError(f"{where}: no article text found in the HTML")
@@ -132,8 +146,9 @@ def _parse_html(html: str, where: str) -> ArticleDraft:
     if blocks and blocks[0].strip() == title.strip():
         blocks = blocks[1:]
     body = "\n\n".join(blocks)
-    if not body:
-        raise ArticleError(f"{where}: no article text found in the HTML")
+    # A page of menus, links and ads has words but no sentence of reporting.
+    if not any(_PROSE.search(block) for block in blocks):
+        raise ArticleError(f"{where}: no article text found in the HTML (no full sentence, only menus, links or ads)")
     published = parse_date(fields["date"]) if fields.get("date") else None
     return ArticleDraft(
         title=title,
@@ -142,6 +157,12 @@ def _parse_html(html: str, where: str) -> ArticleDraft:
         published=published.isoformat() if published else None,
         source=fields.get("sitename") or fields.get("hostname"),
     )
+
+
+def _json_problem(error: json.JSONDecodeError, with_line: bool = True) -> str:
+    """ "invalid JSON: Expecting value at line 3, column 7" (the decoder's own messages may end in "at")."""
+    where = f"line {error.lineno}, column {error.colno}" if with_line else f"column {error.colno}"
+    return f"invalid JSON: {error.msg.removesuffix(' at')} at {where}"
 
 
 def parse_text(content: str, suffix: str, where: str) -> list[ArticleDraft]:
@@ -167,14 +188,14 @@ def parse_text(content: str, suffix: str, where: str) -> list[ArticleDraft]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ArticleError(f"{where} line {number}: invalid JSON ({exc.msg})") from exc
+                    raise ArticleError(f"{where} line {number}: {_json_problem(exc, with_line=False)}") from exc
                 drafts.append(draft_from_mapping(record, f"{where} line {number}"))
         return drafts
     if suffix == ".json":
         try:
             value = json.loads(content)
         except json.JSONDecodeError as exc:
-            raise ArticleError(f"{where}: invalid JSON ({exc.msg} at line {exc.lineno})") from exc
+            raise ArticleError(f"{where}: {_json_problem(exc)}") from exc
         records = value if isinstance(value, list) else [value]
         return [draft_from_mapping(r, f"{where} item {i}" if isinstance(value, list) else where) for i, r in enumerate(records)]
     if suffix in (".html", ".htm"):
@@ -185,15 +206,26 @@ def parse_text(content: str, suffix: str, where: str) -> list[ArticleDraft]:
     if suffix in (".txt", ".text"):
         title, published, body = _split_title_and_date(content)
         return [ArticleDraft(title=title, text=body, published=published)]
-    raise ArticleError(f"{where}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    raise _unsupported(suffix, where)
+
+
+def _unsupported(suffix: str, where: str) -> ArticleError:
+    return ArticleError(f"{where}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
 
 
 def parse_file(path: Path) -> list[ArticleDraft]:
     """Read the articles in one file.
 
+    The suffix says how to read a file, so it is checked first: a ``.png`` is
+    an unsupported file type, whatever its bytes; a ``.txt`` that holds
+    something other than UTF-8 text is "not UTF-8 text".
+
     Raises:
-        ArticleError: If the file cannot be read, is not UTF-8, or cannot be parsed.
+        ArticleError: If the file has an unsupported suffix, cannot be read, is
+            not UTF-8, or cannot be parsed.
     """
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise _unsupported(path.suffix.lower(), str(path))
     try:
         raw = path.read_bytes()
     except OSError as exc:

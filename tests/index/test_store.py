@@ -228,3 +228,16 @@ def test_a_large_index_becomes_approximate_and_keeps_ids(tmp_path: Path, hashing
     again = Newsdesk(tmp_path, hashing_embedder, small_limit)  # the IVF snapshot loads back
     assert again.vectors.approximate and vector_ids(again) == set(again.store.passage_ids().tolist())
     again.close()
+
+
+def test_undated_articles_are_listed_by_the_day_they_were_added(tmp_path: Path, hashing_embedder) -> None:
+    desk = Newsdesk(tmp_path, hashing_embedder)
+    desk.add_article(draft(id="old", published="2020-01-05"))
+    desk.add_article(draft(id="undated-1", published=None, text="The ferry timetable changed again this week."))
+    desk.add_article(draft(id="future", published="2999-01-01", text="A story dated far ahead."))
+    desk.add_article(draft(id="undated-2", published=None, text="The bridge closed for repairs overnight."))
+    # Newest first: an undated article counts as published the day it was added (today), the
+    # later-added of two such first.
+    assert [a.id for a in desk.list_articles()] == ["future", "undated-2", "undated-1", "old"]
+    assert [a.id for a in desk.list_articles(limit=2, offset=1)] == ["undated-2", "undated-1"]
+    desk.close()

@@ -307,6 +307,31 @@ def test_parse_html_errors(html: str, message: str) -> None:
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<nav><a href="/">Home</a> | <a href="/about">About</a> | <a href="/s">Subscribe</a></nav>'
+        '<div class="ad">BUY NOW!!! Best deals on shoes, click here</div>',
+        "<div>Home | About | Subscribe | Contact us | Privacy policy | Terms of use</div><div>BUY NOW!!!</div>",
+        "<ul><li>World</li><li>Business</li><li>Sport</li></ul><p>Sign in to read more stories</p>",
+    ],
+)
+def test_a_page_without_article_text_is_refused(body: str) -> None:
+    html = f"<html><head><title>Daily Planet</title></head><body>{body}</body></html>"
+    with pytest.raises(ArticleError) as info:
+        parse_text(html, ".html", "page.html")
+    assert str(info.value) == "page.html: no article text found in the HTML (no full sentence, only menus, links or ads)"
+
+
+def test_references_to_no_character_are_dropped_not_turned_into_replacement_characters() -> None:
+    html = (
+        "<html><head><title>Harbour reopens</title></head><body><article><p>The harbour reopened on Monday&#0; "
+        "after the storm&#x00;. Ferries run &#xD800;again from Tuesday&#8217;s first light.</p></article></body></html>"
+    )
+    draft = one(parse_text(html, ".html", "page.html"))
+    assert draft.text == "The harbour reopened on Monday after the storm. Ferries run again from Tuesday\u2019s first light."
+
+
 # --- errors from files ------------------------------------------------------------------------
 
 
@@ -325,6 +350,9 @@ def test_parse_html_errors(html: str, message: str) -> None:
         ("baddate.md", b"---\ntitle: T\ndate: soon\n---\nBody.\n", "cannot read the date 'soon'"),
         ("paper.pdf", b"%PDF-1.7 something", "unsupported file type .pdf"),
         ("noext", b"Title\nBody.", "unsupported file type (none)"),
+        # The suffix is checked first, whatever the bytes: text in a .pdf, an image in a .png.
+        ("fake.pdf", b"Harbour reopens\n\nThe harbour reopened.", "unsupported file type .pdf"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff", "unsupported file type .png"),
     ],
 )
 def test_parse_file_errors(tmp_path: Path, name: str, content: bytes, message: str) -> None:
@@ -428,3 +456,20 @@ def test_expand_paths_no_match(article_tree: Path, monkeypatch: pytest.MonkeyPat
 
 def test_expand_paths_empty_folder(tmp_path: Path) -> None:
     assert list(expand_paths([str(tmp_path)])) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("broken.json", '{"title": "x", "text', "invalid JSON: Unterminated string starting at line 1, column 16"),
+        ("late.json", '{"title": "x",\n  "text": }', "invalid JSON: Expecting value at line 2, column 11"),
+        ("rows.jsonl", '{"title": "T", "text": "B."}\n{oops}\n', "line 2: invalid JSON: Expecting property name "
+         "enclosed in double quotes at column 2"),
+    ],
+)
+def test_invalid_json_is_located_by_line_and_column(tmp_path: Path, name: str, content: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ArticleError) as info:
+        parse_file(path)
+    assert str(info.value) == (f"{path}: {message}" if name.endswith(".json") else f"{path} {message}")
