@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -57,7 +58,12 @@ def test_a_question_gets_a_chat_completion_with_numbered_sources(client: TestCli
     assert body["id"].startswith("chatcmpl-")
     assert isinstance(body["created"], int)
     assert body["model"] == "newsdesk"
-    assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    content = body["choices"][0]["message"]["content"]
+    prompt = len(re.findall(r"\w+|[^\w\s]", "You answer from news articles." + AMBASSADOR))
+    completion_tokens = len(re.findall(r"\w+|[^\w\s]", content))
+    assert body["usage"] == {
+        "prompt_tokens": prompt, "completion_tokens": completion_tokens, "total_tokens": prompt + completion_tokens
+    }
     [choice] = body["choices"]
     assert choice["index"] == 0 and choice["finish_reason"] == "stop"
     assert choice["message"]["role"] == "assistant"
@@ -118,9 +124,11 @@ def test_no_supported_answer_says_so_and_still_lists_sources(client: TestClient)
             "the last message must be a user message",
         ),
         ({"messages": [{"role": "system", "content": "Be brief."}]}, "the last message must be a user message"),
-        ({"messages": [{"role": "tool", "content": "x"}]}, "'system', 'user' or 'assistant'"),
+        ({"messages": [{"role": "tool", "content": "x"}]}, "'system', 'developer', 'user' or 'assistant'"),
         ({"messages": [{"role": "user", "content": 5}]}, "valid string"),
-        ({"messages": [{"role": "user", "content": [{"type": "text", "text": AMBASSADOR}]}]}, "valid string"),
+        ({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}]}, "'text'"),
+        ({"messages": [{"role": "user", "content": [{"type": "text", "text": " "}]}]}, "messages[0] has empty content"),
+        ({"messages": [{"role": "user", "content": []}]}, "at least 1 item"),
         ({"messages": [{"role": "user", "content": None}]}, "valid string"),
         ({"messages": [{"role": "user", "content": ""}]}, "messages[0] has empty content"),
         (
