@@ -9,8 +9,9 @@ Rules, no model, no I/O:
   "Who else?" swaps its wh-word; "And in April?" or "What about Ukraine?"
   swaps a date, place or name of the same kind (a nationality becomes the new
   country's: "the Russian delegation" -> "the Ukrainian delegation"); "And the
-  second round?" swaps the phrase with the same head noun; anything else is
-  appended ("..., and what about X?").
+  18th?" swaps the ordinal ("the 17th sanctions package" -> "the 18th sanctions
+  package"); "And the second round?" swaps the phrase with the same head noun;
+  anything else is appended ("..., and what about X?").
 - Otherwise each reference word (he, they, it, there, that, that summit) is
   replaced by what the earlier turns point at (:mod:`qa.references`).
 - A message with nothing to resolve is returned exactly as typed.
@@ -41,6 +42,12 @@ _WH_AUX = re.compile(
 _WH_SUBJECT = re.compile(rf"^(who|what)\s+(?!(?:{_AUX})\b)", re.I)
 _FRAGMENT_FILLER = frozenset("in on at from to near since before after during by until the a an and else".split())
 _PREPOSITION = re.compile(r"^(?:in|on|at|from|to|near|since|before|after|during|by|until|for|about)\b", re.I)
+_ORDINAL = (
+    r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)"
+)
+_BARE_ORDINAL = re.compile(rf"(?:(?:on|in|for)\s+)?(?:the\s+)?({_ORDINAL})(?:\s+one)?", re.I)
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:the\s+)?$", re.I)
 
 
 def turn_from_answer(answer: Answer) -> ChatTurn:
@@ -102,6 +109,9 @@ def _merge_fragment(message: str, previous: str, context: Antecedents) -> str | 
     words = re.findall(r"[\w'’-]+", fragment.lower())
     if not _is_fragment(words, bool(lead and lead.group().strip())):
         return None
+    ordinal = _swap_ordinal(previous.strip(), fragment)
+    if ordinal:
+        return ordinal
     fragment = replace_references(fragment, context)
     new_mentions = find_mentions(fragment, context.surnames)
     simple = all(w in _FRAGMENT_FILLER for w in re.findall(r"[\w'’-]+", _blank(fragment, new_mentions).lower()))
@@ -118,6 +128,25 @@ def _merge_fragment(message: str, previous: str, context: Antecedents) -> str | 
         return swapped
     core = previous.strip().rstrip("?.! ")
     return f"{core} {fragment}?" if _PREPOSITION.match(fragment) else f"{core}, and what about {fragment}?"
+
+
+def _swap_ordinal(previous: str, fragment: str) -> str | None:
+    """ "And the 18th?": the previous question's ordinal swapped (a number for a number, not a day, first)."""
+    asked = _BARE_ORDINAL.fullmatch(fragment)
+    if asked is None:
+        return None
+    new = asked.group(1)
+    def is_day(m: re.Match[str]) -> bool:
+        return bool(_MONTH_BEFORE.search(previous[: m.start()]) or re.match(r"\s+of\s+[A-Z]", previous[m.end() :]))
+
+    found = sorted(
+        re.finditer(rf"\b{_ORDINAL}\b", previous, re.I),
+        key=lambda m: (m.group()[0].isdigit() != new[0].isdigit(), is_day(m)),
+    )
+    if not found:
+        return None
+    old = found[0]
+    return previous[: old.start()] + new.lower() + previous[old.end() :]
 
 
 def _swap_phrase(previous: str, fragment: str) -> str | None:

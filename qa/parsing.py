@@ -210,7 +210,8 @@ def parse_text(content: str, suffix: str, where: str) -> list[ArticleDraft]:
 
 
 def _unsupported(suffix: str, where: str) -> ArticleError:
-    return ArticleError(f"{where}: unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    choices = ", ".join(SUPPORTED_SUFFIXES)
+    return ArticleError(f"{where}: unsupported file type {suffix or '(none)'}; use one of {choices}")
 
 
 def parse_file(path: Path) -> list[ArticleDraft]:

@@ -6,7 +6,10 @@ newest turn first:
 
 - he/she/his: the answer to a "who" question, else the person the question
   named (the last one named for him/her as objects);
-- there: the answer to a "where" question, else a place after "in"/"at";
+- there: where the message's verb happened in an earlier question or answer
+  ("arrive there" after "arrived in Washington"), else the answer to a "where"
+  question unless its answer sentence names it only in passing beside another
+  place after "in"/"at", else a place after "in"/"at";
 - they/their: "Russia and Ukraine", a plural phrase, two people, a name;
   them: the last plural phrase first ("Who hosted them?" means the talks);
 - it/its/this/that: the previous question's topic, its first noun phrase that
@@ -55,6 +58,11 @@ _PERSON_NOUNS = frozenset(
 )
 _TIME_NOUNS = frozenset("day date week month year time".split())
 _NATIONALITIES = frozenset(DEMONYMS.values())
+
+
+def _verb_root(word: str) -> str:
+    """ "arrive", "arrived", "arrives" -> "arriv"."""
+    return stem(word.lower()).rstrip("e")
 
 
 def _plural(phrase: str) -> bool:
@@ -120,10 +128,29 @@ class Antecedents:
                 return self.full_names.get(found[0].text, found[0].text)
         return None
 
-    def place(self) -> str | None:
-        """The answer to a "where" question, else a place named after "in"/"at", else any place."""
+    def place(self, verb: str | None = None) -> str | None:
+        """The place "there" means, from the questions and answers, newest first.
+
+        Where ``verb`` happened ("arrive there": "arrived in Washington"), else the
+        answer to a "where" question, else a place named after "in"/"at", else any
+        place. A "where" answer that its own answer sentence names only in passing
+        ("ambassador to the United States, arrived in Washington") is likely wrong,
+        and the place after "in"/"at" is taken instead.
+        """
+        if verb:
+            root = _verb_root(verb)
+            for read in self.turns:
+                for text, mentions in ((read.turn.question, read.question), (read.turn.answer or "", read.answer)):
+                    for m in mentions:
+                        lead = re.search(r"([\w'’-]+)\s+(?:in|at|to|into|near|from)\s+(?:the\s+)?$", text[: m.start])
+                        happened_there = lead is not None and _verb_root(lead.group(1)) == root
+                        if happened_there and m.kind == PLACE and m.text not in _NATIONALITIES:
+                            return m.text
         for read in self.turns:
             answered = read.short if read.asked == AnswerType.PLACE else []
+            if answered and any(m.text == answered[0].text and not m.cued for m in read.answer):
+                if any(m.cued and m.kind == PLACE and m.text != answered[0].text for m in read.answer):
+                    answered = []
             places = (
                 answered
                 + [m for m in read.question + read.answer if m.cued]
@@ -257,7 +284,8 @@ def _replace_reference(word: str, before: str, after: str, context: Antecedents)
         group = context.group(last=word == "them")
         return (0, possessive(group) if word == "their" else group) if group else None
     if word == "there":
-        place = context.place()
+        verb = previous_word if previous_word.isalpha() and previous_word not in AUXILIARIES else None
+        place = context.place(verb)
         if not ends_clause or place is None:
             return None  # "was there a ceasefire?"
         return 0, place if _PREPOSITION.match(previous_word) else f"in {place}"

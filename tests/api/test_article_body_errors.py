@@ -29,7 +29,10 @@ def app_client(tmp_path: Path) -> Iterator[TestClient]:
             [{"title": "Harbour reopens", "text": "It reopened."}, {"text": "No title."}],
             [(["body", "list[ArticleIn]", 1, "title"], "Field required")],
         ),
-        ("just a string", [(["body", "ArticleIn"], "Input should be a valid dictionary or object to extract fields from")]),
+        (
+            "just a string",
+            [(["body", "ArticleIn"], "Input should be a valid dictionary or object to extract fields from")],
+        ),
         ([], [(["body", "list[ArticleIn]"], "List should have at least 1 item after validation, not 0")]),
     ],
 )

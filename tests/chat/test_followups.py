@@ -67,6 +67,24 @@ GRAHAM = ChatTurn(
     "Lindsey Graham",
 )
 DEMANDS = ChatTurn("What did Russia demand at the talks in Istanbul?")
+VESSELS = ChatTurn(
+    "How many vessels did the EU's 17th sanctions package add?",
+    "The package adds 189 vessels of the so-called shadow fleet to the EU's list.",
+    "189",
+)
+ADOPTED_ON = ChatTurn("What did the EU adopt on May 20th?", "The EU adopted its 17th sanctions package.", "17th")
+# A wrong short answer to "where": the answer sentence names it only in passing, and says where he arrived.
+SERVED_WRONG = ChatTurn(
+    "Where did Alexander Darchiev serve before Washington?",
+    "WASHINGTON: Alexander Darchiev, Russia's new ambassador to the United States, arrived in Washington on "
+    "Wednesday evening.",
+    "United States",
+)
+SERVED_RIGHT = ChatTurn(
+    "Where did Darchiev serve before Washington?",
+    "He served as Russia's ambassador to Canada from 2014 to 2021.",
+    "Canada",
+)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +127,10 @@ DEMANDS = ChatTurn("What did Russia demand at the talks in Istanbul?")
         ([DELEGATION], "Who else was there?", "Who else was in Istanbul?"),
         ([G7], "What happened there?", "What happened in Kananaskis?"),
         ([DELEGATION], "Who flew from there?", "Who flew from Istanbul?"),
+        # there: where the verb happened, from the questions and answers, not only the last short answer
+        ([AMBASSADOR, SERVED_WRONG], "When did he arrive there?", "When did Alexander Darchiev arrive in Washington?"),
+        ([AMBASSADOR, SERVED_WRONG], "What did he do there?", "What did Alexander Darchiev do in Washington?"),
+        ([SERVED_RIGHT], "What did he do there?", "What did Darchiev do in Canada?"),
         # elliptical: the previous question with a date, place or name swapped, or the fragment appended
         ([EMBASSY_TALKS], "And in April?", "When did Russian and US diplomats meet in Istanbul in April?"),
         ([DELEGATION], "And in June?", "Who led the Russian delegation at the Istanbul talks in June?"),
@@ -122,6 +144,15 @@ DEMANDS = ChatTurn("What did Russia demand at the talks in Istanbul?")
             "When did Russian and US diplomats hold the second round of embassy talks in Istanbul?",
         ),
         ([DEMANDS], "And on banking?", "What did Russia demand at the talks in Istanbul on banking?"),
+        # elliptical: an ordinal swaps the ordinal ("the 18th" package, not "and what about the 18th?")
+        ([VESSELS], "And the 18th?", "How many vessels did the EU's 18th sanctions package add?"),
+        ([VESSELS], "What about the 16th one?", "How many vessels did the EU's 16th sanctions package add?"),
+        (
+            [FIRST_ROUND],
+            "And the second?",
+            "When did Russian and US diplomats hold their second round of embassy talks in Istanbul?",
+        ),
+        ([ADOPTED_ON], "And on the 21st?", "What did the EU adopt on May 21st?"),
         (
             [DEMANDS],
             "What about prisoner exchanges?",

@@ -109,7 +109,8 @@ def test_common_options_go_before_or_after_the_command(
     assert before == after
     assert before[1].endswith("3 of 3 articles\n")
     # Given in both places, the one after the command wins.
-    assert run(["--data-dir", str(data_dir), "list", "--data-dir", str(data_dir / "x")], capsys)[1] == "0 of 0 articles\n"
+    both = run(["--data-dir", str(data_dir), "list", "--data-dir", str(data_dir / "x")], capsys)
+    assert both[1] == "0 of 0 articles\n"
 
 
 def test_add_refuses_bad_files_without_loading_the_model(
@@ -153,7 +154,7 @@ def test_add_loads_the_model_once_something_must_be_embedded(
 
     monkeypatch.setattr("qa.embedding.load_embedder", load)
     article = tmp_path / "ferries.txt"
-    article.write_text("Ferries return\n\nFerries returned to Skerry Point on Tuesday, a day after the harbour reopened.\n")
+    article.write_text("Ferries return\n\nFerries returned to Skerry Point on Tuesday, after the harbour reopened.\n")
     status, out, _ = run(["add", "--data-dir", str(data_dir), str(article)], capsys)
     assert status == 0
     assert out == "added     ferries  (1 passage)  Ferries return\n1 added, 0 replaced, 0 unchanged\n"
@@ -210,7 +211,10 @@ def test_serve_on_a_port_in_use_fails_before_loading_anything(
         port = taken.getsockname()[1]
         status, out, err = run(["serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)], capsys)
     assert (status, out) == (2, "")
-    assert err == f"error: cannot listen on 127.0.0.1:{port}: the port is in use (another newsdesk serve?); choose another --port\n"
+    assert err == (
+        f"error: cannot listen on 127.0.0.1:{port}: "
+        "the port is in use (another newsdesk serve?); choose another --port\n"
+    )
     assert not (tmp_path / "data").exists()
 
 
