@@ -79,7 +79,9 @@ class LazyEmbedder:
             if self._model is None:
                 model = embedding.load_embedder(self.config)
                 if model.name != self.name:
-                    raise IndexStateError(f"the model {self.config.model!r} calls itself {model.name!r}, not {self.name!r}")
+                    raise IndexStateError(
+                        f"the model {self.config.model!r} calls itself {model.name!r}, not {self.name!r}"
+                    )
                 self._model = model
                 self._dimension = model.dimension
             return self._model
