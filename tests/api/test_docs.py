@@ -51,6 +51,13 @@ def test_swagger_ui_does_not_ask_the_online_validator(app_client: TestClient) ->
     assert '"validatorUrl": null' in app_client.get("/docs").text
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_browser_may_fetch_nothing_from_another_host(app_client: TestClient, page: str) -> None:
+    policy = app_client.get(page).headers["content-security-policy"]
+    assert policy.startswith("default-src 'self';")
+    assert "http" not in policy and "*" not in policy
+
+
 def test_docs_assets_serve_nothing_else(app_client: TestClient) -> None:
     assert app_client.get("/docs-assets/../../routers/docs.py").status_code == 404
     assert app_client.get("/docs-assets/missing.js").status_code == 404

@@ -1,0 +1,69 @@
+"""/docs and /redoc in a real headless Chromium with every outside request blocked: they still render."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from loadtest.server import LocalServer
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
+)
+expect = playwright_api.expect
+
+CHROMIUM = next(
+    (
+        path
+        for path in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+        if path and Path(path).exists()
+    ),
+    None,
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium; .ci/run does)"
+)
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """``newsdesk serve`` over an empty index (the docs need no articles)."""
+    root = tmp_path_factory.mktemp("docs")
+    with LocalServer(root / "data", root / "server.log", env={"NEWSDESK_READER": "none"}) as local:
+        local.wait_until_healthy(120.0)
+        yield local
+
+
+@pytest.mark.parametrize(("path", "rendered"), [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
+def test_docs_render_with_no_request_outside_the_server(server: LocalServer, path: str, rendered: str) -> None:
+    outside: list[str] = []
+    errors: list[str] = []
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+
+            def loopback_only(route: playwright_api.Route) -> None:
+                if urlsplit(route.request.url).netloc == urlsplit(server.url).netloc or route.request.url.startswith(
+                    ("data:", "blob:")
+                ):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(server.url + path)
+            expect(page.locator(rendered).first).to_be_attached(timeout=30_000)
+            assert "POST /ask" in page.content().replace("\n", " ") or "/ask" in page.content()
+        finally:
+            browser.close()
+    assert outside == []
+    assert errors == []
