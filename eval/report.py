@@ -130,8 +130,9 @@ def _chart(attrs: str, labels: tuple[str, str], x_ticks: list[tuple[float, str]]
     mid_x, mid_y = (_LEFT + _RIGHT) / 2, (_TOP + _BOTTOM) / 2
     grid = "".join(f'<line class="grid" x1="{_LEFT}" y1="{y:.1f}" x2="{_RIGHT}" y2="{y:.1f}"/>'
                    f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_e(text)}</text>' for y, text in y_ticks)
-    grid += "".join(f'<text x="{x:.1f}" y="{_BOTTOM + 16}" text-anchor="middle">{_e(text)}</text>'
-                    for x, text in x_ticks)
+    # A label at the right edge ends there: centred on it, it would run out of the picture.
+    grid += "".join(f'<text x="{x:.1f}" y="{_BOTTOM + 16}" text-anchor="{"end" if x >= _RIGHT else "middle"}">'
+                    f"{_e(text)}</text>" for x, text in x_ticks)
     return (
         f'<svg {attrs} viewBox="0 0 {_W} {_H}" role="img">{grid}'
         f'<path class="axis" d="M{_LEFT} {_TOP}V{_BOTTOM}H{_RIGHT}"/>'

@@ -168,6 +168,20 @@ def test_latency_histogram(document: str) -> None:
     assert sum(counts) == len(QUESTIONS) and counts[0] == 3 and counts[-1] == 1  # 3.0, 5.0, 7.5 | 99.5
 
 
+@pytest.mark.parametrize("chart", ["latency-chart", "recall-chart"])
+def test_axis_labels_stay_inside_the_picture(chart: str) -> None:
+    slow = {"metrics": METRICS, "questions": [question("a", latency_ms=3.0), question("b", latency_ms=12345.6)]}
+    svg = parse(render_report(slow)).root.find("svg", id=chart)
+    width = float((svg.attrs["viewbox"] or "").split()[2])
+    labels = [t for t in svg.find_all("text") if t.attrs.get("y") == "268"]  # the x-axis tick labels
+    assert len(labels) >= 5
+    for label in labels:
+        x, span = float(label.attrs["x"] or 0), 7.0 * len(label.text())  # 11px digits are under 7px wide
+        right = {"end": x, "middle": x + span / 2, "start": x + span}[label.attrs["text-anchor"] or "start"]
+        assert right <= width, label.text()
+    assert labels[-1].attrs["text-anchor"] == "end"
+
+
 def test_failed_questions_table(document: str) -> None:
     root = parse(document).root
     rows = root.find("table", id="failed").find("tbody").find_all("tr")

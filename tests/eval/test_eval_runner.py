@@ -73,6 +73,8 @@ def test_cli_eval_with_corpus_caches_the_index(tmp_path: Path, capsys: pytest.Ca
     results = json.loads(out.read_text())
     assert results["metrics"]["questions"] == 2
     assert results["settings"]["corpus_cached"] is False
+    # The corpus index is the data directory asked: named once.
+    assert Path(results["settings"]["corpus_index"]).parent == cache and "data_dir" not in results["settings"]
 
     assert main(args + ["--compare", str(out)]) == 0
     second = capsys.readouterr()
