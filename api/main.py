@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import RequestLimits
-from api.routers import articles, ask, chat, health, openai, page
+from api.routers import articles, ask, chat, docs, health, openai, page
 from index.conversations import ConversationStore
 from newsdesk.settings import Settings
 from qa.embedding import Embedder, load_embedder
@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         description="Ask questions about news articles; every answer comes with verbatim, linked quotes.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api.routers.docs, without a CDN
+        redoc_url=None,
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -101,4 +103,5 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.include_router(openai.router)
     app.include_router(health.router)
     app.include_router(page.router)
+    app.include_router(docs.router)
     return app

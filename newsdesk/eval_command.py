@@ -100,9 +100,11 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
         bar.close()
         print(f"corpus index {'reused from cache' if cached else 'built'}: {data_dir}", file=sys.stderr)
         run_settings.update(corpus=str(args.corpus), corpus_index=str(data_dir), corpus_cached=cached)
+    else:
+        run_settings.update(data_dir=str(data_dir))
     desk = Newsdesk(data_dir, embedder, config, writer=False)
     articles, passages = desk.counts()
-    run_settings.update(data_dir=str(data_dir), articles=articles, passages=passages)
+    run_settings.update(articles=articles, passages=passages)
     return InProcessTarget(desk), run_settings, desk
 
 
