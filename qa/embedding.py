@@ -35,8 +35,14 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors."""
 
     name: str
-    dimension: int
-    device: str
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector."""
+
+    @property
+    def device(self) -> str:
+        """Where the model runs (``cpu``, ``cuda``)."""
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed passages; returns an array of shape (len(texts), dimension)."""
