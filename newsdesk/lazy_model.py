@@ -3,7 +3,6 @@
 Opening an index needs the model's name and dimension, not the model: when
 the index records the configured model, both come from there, so ``newsdesk
 list``, ``remove`` and commands about to fail on bad input never import torch.
-The server starts the load in a thread while it takes its port and opens the index.
 """
 
 from __future__ import annotations
@@ -42,27 +41,12 @@ class LazyEmbedder:
         self.name = model_name(config)
         self._dimension = recorded[1] if recorded is not None and recorded[0] == self.name else None
         self._model: Embedder | None = None
-        self._error: BaseException | None = None
         self._lock = threading.Lock()
-        self._loader: threading.Thread | None = None
 
     @property
     def loaded(self) -> bool:
         """Whether the model has been loaded."""
         return self._model is not None
-
-    def start_loading(self) -> None:
-        """Load the model in a background thread; :meth:`model` waits for it."""
-        with self._lock:
-            if self._model is None and self._loader is None:
-                self._loader = threading.Thread(target=self._load_quietly, name="load-embedder", daemon=True)
-                self._loader.start()
-
-    def _load_quietly(self) -> None:
-        try:
-            self.model()
-        except BaseException as exc:  # kept for model() to raise in the thread that needs it
-            self._error = exc
 
     def model(self) -> Embedder:
         """The loaded model, loading it now if needed.
@@ -70,11 +54,6 @@ class LazyEmbedder:
         Raises:
             IndexStateError: If the model cannot be loaded.
         """
-        loader = self._loader
-        if loader is not None and loader is not threading.current_thread():
-            loader.join()
-            if self._error is not None:
-                raise self._error
         with self._lock:
             if self._model is None:
                 model = embedding.load_embedder(self.config)
@@ -88,10 +67,12 @@ class LazyEmbedder:
 
     @property
     def dimension(self) -> int:
+        """The vector length: the index's record of it, else the loaded model's."""
         return self._dimension if self._dimension is not None else self.model().dimension
 
     @property
     def device(self) -> str:
+        """Where the model runs (loads it)."""
         return self.model().device
 
     def embed(self, texts: list[str]) -> np.ndarray:
