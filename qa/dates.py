@@ -3,9 +3,39 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
-__all__ = ["parse_date"]
+__all__ = ["NEWS_DATES", "NewsDates", "parse_date"]
+
+
+@dataclass(frozen=True)
+class NewsDates:
+    """The dates that make sense for news; the edges refuse a date outside them.
+
+    Whole years, so the HTTP schema can state the range as a pattern.
+
+    Attributes:
+        first_year: The earliest year (the first printed newspapers are from the 1600s).
+        last_year: The latest year a question may be asked in or an article published.
+    """
+
+    first_year: int = 1600
+    last_year: int = 2199
+
+    @property
+    def earliest(self) -> date:
+        return date(self.first_year, 1, 1)
+
+    @property
+    def latest(self) -> date:
+        return date(self.last_year, 12, 31)
+
+    def contains(self, day: date) -> bool:
+        return self.earliest <= day <= self.latest
+
+
+NEWS_DATES = NewsDates()
 
 _FORMATS = (
     "%Y-%m-%d",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.store import StoredPassage
-from qa.dates import parse_date
+from qa.dates import NEWS_DATES, parse_date
 from qa.errors import QueryError
 
 __all__ = ["PassageFilter", "as_date"]
@@ -16,13 +16,17 @@ def as_date(value: date | str | None, name: str) -> date | None:
     """A date given as a date or a string; None stays None.
 
     Raises:
-        QueryError: The string is not a date.
+        QueryError: The string is not a date, or the date is outside
+            :data:`~qa.dates.NEWS_DATES` (reading "last week" against
+            0001-01-01 would run off the calendar).
     """
-    if value is None or isinstance(value, date):
-        return value
-    parsed = parse_date(value)
+    if value is None:
+        return None
+    parsed = value if isinstance(value, date) else parse_date(value)
     if parsed is None:
         raise QueryError(f"{name} must be a date (YYYY-MM-DD), got {value!r}")
+    if not NEWS_DATES.contains(parsed):
+        raise QueryError(f"{name} must be between {NEWS_DATES.earliest} and {NEWS_DATES.latest}, got {parsed}")
     return parsed
 
 

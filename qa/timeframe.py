@@ -30,10 +30,15 @@ class TimeWindow:
         return 0
 
 
+def _shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the ends of the calendar rather than overflowing."""
+    return date.fromordinal(min(max(day.toordinal() + days, date.min.toordinal()), date.max.toordinal()))
+
+
 def _month_window(year: int, month: int) -> TimeWindow:
     start = date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return TimeWindow(start, following - timedelta(days=1))
+    last = date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
+    return TimeWindow(start, last)
 
 
 def window_in_question(question: str, as_of: date) -> TimeWindow | None:
@@ -41,7 +46,7 @@ def window_in_question(question: str, as_of: date) -> TimeWindow | None:
 
     News about an event is published on the day and in the days after, so
     each window reaches a couple of days past the named period (but never
-    beyond ``as_of``).
+    beyond ``as_of``). Windows near the ends of the calendar are cut at them.
 
     Args:
         question: The question text.
@@ -55,27 +60,28 @@ def window_in_question(question: str, as_of: date) -> TimeWindow | None:
     if re.search(r"\btoday\b|\bthis morning\b|\btonight\b", text):
         window = TimeWindow(as_of, as_of)
     elif re.search(r"\byesterday\b", text):
-        window = TimeWindow(as_of - timedelta(days=1), as_of)
+        window = TimeWindow(_shifted(as_of, -1), as_of)
     elif re.search(r"\blast week\b|\bpast week\b|\bprevious week\b", text):
-        window = TimeWindow(as_of - timedelta(days=14), as_of - timedelta(days=5))
+        window = TimeWindow(_shifted(as_of, -14), _shifted(as_of, -5))
     elif re.search(r"\bthis week\b|\bthis weekend\b|\bthese days\b|\bthis past week\b", text):
-        window = TimeWindow(as_of - timedelta(days=7), as_of)
+        window = TimeWindow(_shifted(as_of, -7), as_of)
     elif re.search(r"\blast month\b|\bpast month\b", text):
-        previous = as_of.replace(day=1) - timedelta(days=1)
+        previous = _shifted(as_of.replace(day=1), -1)
         window = _month_window(previous.year, previous.month)
     elif re.search(r"\bthis month\b", text):
         window = TimeWindow(as_of.replace(day=1), as_of)
     elif re.search(r"\blast year\b", text):
-        window = TimeWindow(date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31))
+        year = max(as_of.year - 1, date.min.year)
+        window = TimeWindow(date(year, 1, 1), date(year, 12, 31))
     elif re.search(r"\bthis year\b", text):
         window = TimeWindow(date(as_of.year, 1, 1), as_of)
     else:
         match = re.search(r"\b(?:on|last)\s+(" + "|".join(_WEEKDAYS) + r")\b", text)
         if match:
             back = (as_of.weekday() - _WEEKDAYS.index(match.group(1))) % 7 or 7
-            day = as_of - timedelta(days=back)
+            day = _shifted(as_of, -back)
             window = TimeWindow(day, day)
     if window is None:
         return None
     # Reports follow events by a day or two.
-    return TimeWindow(window.since, min(as_of, window.until + timedelta(days=2)))
+    return TimeWindow(window.since, min(as_of, _shifted(window.until, 2)))
