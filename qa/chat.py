@@ -42,6 +42,9 @@ _WH_AUX = re.compile(
 _WH_SUBJECT = re.compile(rf"^(who|what)\s+(?!(?:{_AUX})\b)", re.I)
 _FRAGMENT_FILLER = frozenset("in on at from to near since before after during by until the a an and else".split())
 _PREPOSITION = re.compile(r"^(?:in|on|at|from|to|near|since|before|after|during|by|until|for|about)\b", re.I)
+# Follow-ups point at the last few turns; reading only those keeps a turn of a 200-message
+# conversation as quick as one of a short conversation (all of them made it quadratic).
+RECENT_TURNS = 10
 _ORDINAL = (
     r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)"
@@ -188,7 +191,7 @@ def resolve_followup(history: Sequence[ChatTurn], message: str, max_chars: int |
     text = message.strip()
     if not history or not text:
         return message
-    context = Antecedents(history)
+    context = Antecedents(history[-RECENT_TURNS:])
     previous = history[-1]
     rewritten = (
         _merge_wh(text, previous.question, previous.short_answer)

@@ -12,6 +12,7 @@ are the runs of words between function words, verbs and punctuation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -92,6 +93,9 @@ _DATE = re.compile(
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|the|de|der|von|van|bin|al)\s+)*[A-Z][\w'’.-]*)*")
 _PLACE_CUE = re.compile(r"\b(?:in|at|near|from|inside|outside)\s+(?:the\s+)?$", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)[\"“‘']?$")
+# Both cues end where a name starts: looking this far back finds them without searching the whole
+# text before every name, which made a long text take quadratic time.
+_CUE_REACH = 100
 _LEADING_VERBS = frozenset("tell list name give show explain describe compare summarise summarize find".split())
 
 AUXILIARIES = frozenset(
@@ -123,10 +127,15 @@ class Mention:
     cued: bool = False
 
 
-def _classify(words: list[str], before: str, surnames: frozenset[str]) -> tuple[str, int, int]:
+def _cue_before(cue: re.Pattern[str], text: str, at: int) -> bool:
+    """Whether ``cue`` (anchored at its end) matches right before ``text[at]``."""
+    return cue.search(text, max(0, at - _CUE_REACH), at) is not None
+
+
+def _classify(words: list[str], place_cued: bool, surnames: frozenset[str]) -> tuple[str, int, int]:
     """The kind of a capitalised run, and the words (start, end) that name it: titles and "of ..." go."""
     span = " ".join(words)
-    if span in _PLACES or span in _NATIONALITIES or _PLACE_CUE.search(before):
+    if span in _PLACES or span in _NATIONALITIES or place_cued:
         return PLACE, 0, len(words)
     name_start = len(words)
     while name_start > 0 and not ({words[name_start - 1]} & (_TITLES | _ORG_WORDS | _PLACES | _NATIONALITIES)):
@@ -149,18 +158,25 @@ def maybe_person(mention: Mention) -> bool:
     return mention.kind == NAME and " " not in word and not word.isupper() and word not in _ORG_WORDS | _TITLES
 
 
+def _overlaps(taken: list[tuple[int, int]], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``start..end`` overlaps one of ``taken``, spans in order that do not overlap (``ends``: their ends)."""
+    after = bisect_right(ends, start)  # the first span that ends after start
+    return after < len(taken) and taken[after][0] < end
+
+
 def _capitalised_runs(text: str, taken: list[tuple[int, int]]) -> Iterable[tuple[int, list[str]]]:
+    ends = [end for _, end in taken]
     for match in _CAPITALISED.finditer(text):
         start, words = match.start(), match.group().split()
         words[-1] = re.sub(r"(?:['’]s?|\.)$", "", words[-1])
         first = words[0].lower()
         opening = first in STOPWORDS or first in _LEADING_VERBS or (len(words) == 1 and first.endswith("ing"))
-        if opening and _SENTENCE_START.search(text[:start]) and words[0] not in _PLACES:
+        if opening and _cue_before(_SENTENCE_START, text, start) and words[0] not in _PLACES:
             start += len(words[0]) + 1
             words = words[1:]
         words = [w for w in words if w]
         end = start + len(" ".join(words))
-        if words and words != ["I"] and all(end <= a or start >= b for a, b in taken):
+        if words and words != ["I"] and not _overlaps(taken, ends, start, end):
             yield start, words
 
 
@@ -177,12 +193,12 @@ def find_mentions(text: str, surnames: frozenset[str] = frozenset()) -> list[Men
     mentions = [Mention(m.group(), DATE, m.start(), m.end()) for m in _DATE.finditer(text)]
     taken = [(m.start, m.end) for m in mentions]
     for start, words in _capitalised_runs(text, taken):
-        kind, first, last = _classify(words, text[:start], surnames)
+        kind, first, last = _classify(words, _cue_before(_PLACE_CUE, text, start), surnames)
         if first:
             start += len(" ".join(words[:first])) + 1
         words = words[first:last]
         end = start + len(" ".join(words))
-        mentions.append(Mention(text[start:end], kind, start, end, bool(_PLACE_CUE.search(text[:start]))))
+        mentions.append(Mention(text[start:end], kind, start, end, _cue_before(_PLACE_CUE, text, start)))
     return sorted(mentions, key=lambda m: m.start)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.chat import ChatTurn, resolve_followup, turn_from_answer
+from qa.chat import RECENT_TURNS, ChatTurn, resolve_followup, turn_from_answer
 from qa.types import Answer, Quote, ShortAnswer
 
 AMBASSADOR = ChatTurn(
@@ -234,3 +234,13 @@ def test_turn_from_answer_keeps_what_resolution_reads() -> None:
     assert turn_from_answer(answer) == ChatTurn(
         "Who is it?", "Alexander Darchiev is.", "Alexander Darchiev", ("Title A",)
     )
+
+
+def test_only_the_recent_turns_are_read() -> None:
+    # A 200-message OpenAI request resolved each user message against every earlier turn: quadratic
+    # work, and a timeout under schemathesis. A reference reaches back RECENT_TURNS turns at most.
+    unrelated = ChatTurn("What is the weather like?", "It is raining.")
+    assert resolve_followup([AMBASSADOR] + [unrelated] * (RECENT_TURNS - 1), "Who appointed him?") == (
+        "Who appointed Alexander Darchiev?"
+    )
+    assert resolve_followup([AMBASSADOR] + [unrelated] * RECENT_TURNS, "Who appointed him?") == "Who appointed him?"
