@@ -1,12 +1,53 @@
-"""Request guards applied before any route runs: body size and content type."""
+"""The bounds requests must keep to, and the guards applied before any route runs (body size, content type)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["RequestLimits"]
+from qa.dates import NEWS_DATES, NewsDates
+from qa.pipeline import PipelineConfig
+
+__all__ = ["BOUNDS", "RequestBounds", "RequestLimits"]
 
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
+_PIPELINE = PipelineConfig()
+
+
+@dataclass(frozen=True)
+class RequestBounds:
+    """Every bound a request's fields keep to, in one place: the request schemas read them from here.
+
+    Bounds the pipeline enforces itself (question and article length, quotes
+    per answer) are the pipeline's defaults, so the schema and the pipeline
+    cannot disagree.
+
+    Attributes:
+        max_question_chars: Longest question or chat message.
+        max_article_chars: Longest article text.
+        max_top_k: Most quotes a request may ask for.
+        max_articles_per_request: Most articles in one ``POST /articles``.
+        max_page_size: Largest ``limit`` of ``GET /articles``.
+        max_offset: Largest ``offset`` of ``GET /articles`` (far past any real
+            collection, and inside SQLite's 64-bit integers).
+        max_chat_messages: Most messages in an OpenAI chat request.
+        max_chat_message_chars: Longest earlier message of an OpenAI chat request.
+        news_dates: The dates a request may name (``as_of``, ``since``, ``until``, ``published``).
+    """
+
+    max_question_chars: int = _PIPELINE.max_question_chars
+    max_article_chars: int = _PIPELINE.max_article_chars
+    max_top_k: int = _PIPELINE.max_top_k
+    max_articles_per_request: int = 100
+    max_page_size: int = 1000
+    max_offset: int = 1_000_000_000
+    max_chat_messages: int = 200
+    max_chat_message_chars: int = 20_000
+    news_dates: NewsDates = field(default=NEWS_DATES)
+
+
+BOUNDS = RequestBounds()
 
 
 class RequestLimits:

@@ -2,37 +2,133 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from api.limits import BOUNDS
 from index.conversations import StoredTurn
+from qa.cleaning import BLANK_TEXT
 from qa.ids import ARTICLE_ID_PATTERN
 from qa.types import Answer, Quote, ShortAnswer
 
-MAX_QUESTION_CHARS = 1000
-MAX_ARTICLE_CHARS = 2_000_000
-MAX_ARTICLES_PER_REQUEST = 100
-MAX_CHAT_MESSAGES = 200
-MAX_CHAT_MESSAGE_CHARS = 20_000
+MAX_QUESTION_CHARS = BOUNDS.max_question_chars
+MAX_ARTICLE_CHARS = BOUNDS.max_article_chars
+MAX_ARTICLES_PER_REQUEST = BOUNDS.max_articles_per_request
+MAX_CHAT_MESSAGES = BOUNDS.max_chat_messages
+MAX_CHAT_MESSAGE_CHARS = BOUNDS.max_chat_message_chars
 CONVERSATION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# A question or message must hold more than white space: the pipeline strips it and refuses an empty
+# one in its own words ("the question is empty"), and the schema states the rule as this pattern. It
+# spells out what str.strip() removes, because \s means different things to different regex engines.
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_STATES_NOT_BLANK = Field(json_schema_extra={"minLength": 1, "pattern": NOT_BLANK})
+# The pipeline refuses a title or text that cleans to nothing. Stated with "not" rather than a
+# pattern: schema-driven generators cannot fill a pattern up to the 2,000,000 characters of a text.
+_STATES_NOT_BLANK_TEXT = Field(json_schema_extra={"not": {"pattern": BLANK_TEXT}})
+
+
+def digit_range_pattern(low: int, high: int) -> str:
+    """A regular expression matching exactly the integers ``low..high`` written with the same number of digits.
+
+    Args:
+        low: The smallest number.
+        high: The largest; as many digits as ``low``.
+
+    Returns:
+        The pattern, without anchors.
+    """
+    first, last = str(low), str(high)
+    if len(first) != len(last) or low > high:
+        raise ValueError(f"{low}..{high} is not a range of numbers of one length")
+
+    def alternatives(lo: str, hi: str) -> list[str]:
+        if lo == hi:
+            return [lo]
+        rest = len(lo) - 1
+        if lo == "0" * len(lo) and hi == "9" * len(hi):
+            return ["\\d" * len(lo)]
+        if lo[0] == hi[0]:
+            return [lo[0] + tail for tail in alternatives(lo[1:], hi[1:])]
+        parts = [lo[0] + tail for tail in alternatives(lo[1:], "9" * rest)]
+        if int(hi[0]) - int(lo[0]) > 1:
+            parts.append(f"[{int(lo[0]) + 1}-{int(hi[0]) - 1}]" + "\\d" * rest)
+        return parts + [hi[0] + tail for tail in alternatives("0" * rest, hi[1:])]
+
+    return "(?:" + "|".join(alternatives(first, last)) + ")"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+_DATES = BOUNDS.news_dates
+
+
+def _date_from_iso(value: object) -> object:
+    """Only ``YYYY-MM-DD``: pydantic alone would also read 0 or "86400" as a Unix time."""
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError("a date is written YYYY-MM-DD")
+        return date.fromisoformat(value)
+    return value
+
+
+def _news_date(day: date) -> date:
+    if not _DATES.contains(day):
+        raise ValueError(f"the date must be between {_DATES.earliest} and {_DATES.latest}")
+    return day
+
+
+NewsDate = Annotated[
+    date,
+    BeforeValidator(_date_from_iso),
+    AfterValidator(_news_date),
+    Field(
+        # JSON Schema has no bounds for dates: a pattern on the year states them to validators and
+        # generators; formatMinimum/formatMaximum (a draft keyword some validators know) say them plainly.
+        json_schema_extra={
+            "pattern": f"^{digit_range_pattern(_DATES.first_year, _DATES.last_year)}-",
+            "formatMinimum": _DATES.earliest.isoformat(),
+            "formatMaximum": _DATES.latest.isoformat(),
+        },
+    ),
+]
+"""A date written YYYY-MM-DD, from ``BOUNDS.news_dates.earliest`` to ``latest``."""
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer; strict pydantic alone would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer, also when written 3.0 (but never "3" or true)."""
+# Bounds go before the validator, where pydantic can state them as JSON Schema minimum and maximum.
+QuoteCount = Annotated[int, Field(ge=1, le=BOUNDS.max_top_k), BeforeValidator(_whole_number)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies: no unknown fields, and JSON types as the schema states them (no "5" for 5, no 0 for a date)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class AskRequest(_Strict):
-    question: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS)]
-    top_k: int | None = Field(default=None, ge=1, le=50, description="How many quotes to return (default 5).")
-    as_of: date | None = Field(
+    question: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS), _STATES_NOT_BLANK]
+    top_k: QuoteCount | None = Field(default=None, description="How many quotes to return (default 5).")
+    as_of: NewsDate | None = Field(
         default=None,
         description="The date the question is asked on (default today): 'this week' or 'yesterday' are read "
         "against it, and articles from around it are favoured.",
     )
-    since: date | None = Field(default=None, description="Only articles published on or after this date.")
-    until: date | None = Field(default=None, description="Only articles published on or before this date.")
+    since: NewsDate | None = Field(default=None, description="Only articles published on or after this date.")
+    until: NewsDate | None = Field(
+        default=None, description="Only articles published on or before this date (not before `since`)."
+    )
     source: Annotated[str, StringConstraints(max_length=200)] | None = Field(
         default=None, description="Only articles from this source."
     )
@@ -99,12 +195,15 @@ class AskResponse(_AnswerOut):
 
 
 class ArticleIn(_Strict):
-    title: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_ARTICLE_CHARS)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=1000), _STATES_NOT_BLANK_TEXT]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_ARTICLE_CHARS), _STATES_NOT_BLANK_TEXT]
     url: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    published: date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
+    published: NewsDate | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
     source: Annotated[str, StringConstraints(max_length=200)] | None = None
     id: Annotated[str, StringConstraints(pattern=ARTICLE_ID_PATTERN)] | None = None
+
+
+ArticlesIn = Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
 
 
 class AddedArticle(BaseModel):
@@ -165,12 +264,12 @@ class ChatRequest(_Strict):
     conversation_id: Annotated[str, StringConstraints(pattern=CONVERSATION_ID_PATTERN)] | None = Field(
         default=None, description="Continue this conversation; leave out to start a new one."
     )
-    message: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS)] = Field(
+    message: Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUESTION_CHARS), _STATES_NOT_BLANK] = Field(
         description="The question as typed; follow-ups such as 'Where did he serve before?' are read against the "
         "conversation's earlier turns."
     )
-    top_k: int | None = Field(default=None, ge=1, le=50, description="How many quotes to return (default 5).")
-    as_of: date | None = Field(default=None, description="The date the question is asked on (default today).")
+    top_k: QuoteCount | None = Field(default=None, description="How many quotes to return (default 5).")
+    as_of: NewsDate | None = Field(default=None, description="The date the question is asked on (default today).")
 
 
 class ChatResponse(_AnswerOut):
@@ -214,7 +313,7 @@ class DeletedConversation(BaseModel):
 
 class OpenAIMessage(_Strict):
     role: Literal["system", "user", "assistant"]
-    content: Annotated[str, StringConstraints(max_length=MAX_CHAT_MESSAGE_CHARS)]
+    content: Annotated[str, StringConstraints(max_length=MAX_CHAT_MESSAGE_CHARS), _STATES_NOT_BLANK]
     name: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
@@ -226,16 +325,16 @@ class ChatCompletionRequest(_Strict):
     stream: bool = False
     temperature: float | None = None
     top_p: float | None = None
-    n: int | None = None
-    max_tokens: int | None = None
-    max_completion_tokens: int | None = None
+    n: WholeNumber | None = None
+    max_tokens: WholeNumber | None = None
+    max_completion_tokens: WholeNumber | None = None
     stop: str | list[str] | None = None
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
     logit_bias: dict[str, float] | None = None
     logprobs: bool | None = None
-    top_logprobs: int | None = None
-    seed: int | None = None
+    top_logprobs: WholeNumber | None = None
+    seed: WholeNumber | None = None
     user: str | None = None
     stream_options: dict[str, Any] | None = None
     response_format: dict[str, Any] | None = None
@@ -296,5 +395,13 @@ class ChatCompletionChunkOut(BaseModel):
     choices: list[ChunkChoiceOut]
 
 
+class FieldProblemOut(BaseModel):
+    loc: list[str | int] = Field(description="Where the problem is, e.g. [\"body\", \"top_k\"].")
+    msg: str
+    type: str
+
+
 class ErrorOut(BaseModel):
-    detail: str | list[dict[str, object]]
+    detail: str | list[FieldProblemOut] = Field(
+        description="What is wrong: a sentence, or for a malformed request one entry per wrong field."
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_text", "clean_title"]
+__all__ = ["BLANK_TEXT", "clean_text", "clean_title"]
 
 # Lines that are page furniture rather than reporting: share-button residue
 # ("icon-facebook icon-twitter"), ad slots, newsletter and share prompts.
@@ -26,7 +26,10 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Control characters other than newline and tab have no place in news text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff"
+_CONTROL = re.compile(f"[{_CONTROL_CHARACTERS}]")
+# A title or text this matches (white space and control characters only) cleans to nothing.
+BLANK_TEXT = f"^[\\s{_CONTROL_CHARACTERS}]*$"
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 

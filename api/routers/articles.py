@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Body, Depends, Query, status
 
 from api.deps import get_desk, require_api_key
+from api.errors import JSON_BODY_ERRORS, error_responses
+from api.limits import BOUNDS
 from api.schemas import (
-    MAX_ARTICLES_PER_REQUEST,
     AddArticlesResponse,
     AddedArticle,
     ArticleIn,
     ArticleListOut,
     ArticleOut,
+    ArticlesIn,
     ArticleSummaryOut,
     DeletedArticle,
-    ErrorOut,
 )
 from qa.errors import ArticleError
 from qa.pipeline import Newsdesk
@@ -41,21 +42,15 @@ def _draft(article: ArticleIn) -> ArticleDraft:
     response_model=AddArticlesResponse,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_api_key)],
-    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses=error_responses(*JSON_BODY_ERRORS, 401, 409),
 )
 def add_articles(
-    body: Annotated[ArticleIn | list[ArticleIn], Body()], desk: Newsdesk = Depends(get_desk)
+    body: Annotated[ArticleIn | ArticlesIn, Body()], desk: Newsdesk = Depends(get_desk)
 ) -> AddArticlesResponse:
     """Add one article or a list of them. An identical article is left unchanged;
     an article whose `id` is already stored replaces it. If any article of a
     list is refused, none is stored."""
     articles = body if isinstance(body, list) else [body]
-    if not articles:
-        raise HTTPException(422, "the list of articles is empty")
-    if len(articles) > MAX_ARTICLES_PER_REQUEST:
-        raise HTTPException(
-            413, f"at most {MAX_ARTICLES_PER_REQUEST} articles per request"
-        )
     drafts = [_draft(a) for a in articles]
     for number, draft in enumerate(drafts):  # all or nothing: refuse before storing any
         try:
@@ -66,9 +61,11 @@ def add_articles(
     return AddArticlesResponse(articles=[AddedArticle(id=r.id, status=r.status, passages=r.passages, title=r.title) for r in results])
 
 
-@router.get("", response_model=ArticleListOut)
+@router.get("", response_model=ArticleListOut, responses=error_responses(422))
 def list_articles(
-    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0), desk: Newsdesk = Depends(get_desk)
+    limit: int = Query(100, ge=1, le=BOUNDS.max_page_size),
+    offset: int = Query(0, ge=0, le=BOUNDS.max_offset),
+    desk: Newsdesk = Depends(get_desk),
 ) -> ArticleListOut:
     """List stored articles, newest first."""
     total, _ = desk.counts()
@@ -78,7 +75,7 @@ def list_articles(
     )
 
 
-@router.get("/{article_id}", response_model=ArticleOut, responses={404: {"model": ErrorOut}})
+@router.get("/{article_id}", response_model=ArticleOut, responses=error_responses(404))
 def get_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> ArticleOut:
     """An article's metadata and cleaned text (the text quote offsets point into)."""
     article = desk.get_article(article_id)
@@ -92,7 +89,7 @@ def get_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> ArticleO
     "/{article_id}",
     response_model=DeletedArticle,
     dependencies=[Depends(require_api_key)],
-    responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+    responses=error_responses(401, 404, 409),
 )
 def delete_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> DeletedArticle:
     """Remove an article with its passages and vectors."""

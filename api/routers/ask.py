@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.deps import get_desk
-from api.schemas import AskRequest, AskResponse, ErrorOut
+from api.errors import JSON_BODY_ERRORS, error_responses
+from api.schemas import AskRequest, AskResponse
 from qa.pipeline import Newsdesk
 
 router = APIRouter(tags=["ask"])
 
 
-@router.post("/ask", response_model=AskResponse, responses={422: {"model": ErrorOut}})
+@router.post("/ask", response_model=AskResponse, responses=error_responses(*JSON_BODY_ERRORS))
 def ask(request: AskRequest, desk: Newsdesk = Depends(get_desk)) -> AskResponse:
     """Answer a question from the indexed articles, with verbatim quotes.
 

@@ -8,6 +8,7 @@ forgets the conversation.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,16 +16,18 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from api.deps import get_conversations, get_desk, require_api_key
-from api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation, ErrorOut
+from api.errors import JSON_BODY_ERRORS, error_responses, status_for
+from api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
 from index.conversations import ConversationStore, StoredTurn
 from qa.chat import ChatTurn, resolve_followup
-from qa.errors import QueryError
+from qa.errors import NewsdeskError, QueryError
 from qa.pipeline import Newsdesk
 from qa.types import Answer
 
 router = APIRouter(prefix="/chat", tags=["chat"])
+log = logging.getLogger("newsdesk")
 
-_ERRORS: dict[int | str, dict[str, object]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+_ERRORS = error_responses(*JSON_BODY_ERRORS, 404)
 
 
 def history_of(turns: list[StoredTurn]) -> list[ChatTurn]:
@@ -93,13 +96,23 @@ def chat_stream(
     Events, in order: `interpretation` {conversation_id, interpreted_question},
     `answer` {answer, confidence, short_answer, message}, one `quote` per quote
     (the quote objects of `/ask`), then `done` {conversation_id}. An unknown
-    conversation or a bad message is refused before the stream starts.
+    conversation or a bad message is refused before the stream starts; a
+    failure after it started ends it with an `error` event {detail, status}
+    (the status a plain request would have got) instead of `done`.
     """
     turn = _read(request, desk, conversations)
 
     def events() -> Iterator[str]:
         yield _event("interpretation", {"conversation_id": turn.conversation_id, "interpreted_question": turn.question})
-        body = ChatResponse.of(turn.conversation_id, turn.answer(request, desk, conversations))
+        try:
+            body = ChatResponse.of(turn.conversation_id, turn.answer(request, desk, conversations))
+        except NewsdeskError as exc:
+            yield _event("error", {"detail": str(exc), "status": status_for(exc)})
+            return
+        except Exception:  # the 200 is sent: a well-formed last event beats a broken chunk
+            log.exception("chat stream failed after it started")
+            yield _event("error", {"detail": "internal error", "status": 500})
+            return
         yield _event("answer", body.model_dump(include={"answer", "confidence", "short_answer", "message"}))
         for quote in body.quotes:
             yield _event("quote", quote.model_dump())
@@ -110,7 +123,7 @@ def chat_stream(
     )
 
 
-@router.get("/{conversation_id}", response_model=ConversationOut, responses={404: {"model": ErrorOut}})
+@router.get("/{conversation_id}", response_model=ConversationOut, responses=error_responses(404))
 def get_conversation(
     conversation_id: str, conversations: ConversationStore = Depends(get_conversations)
 ) -> ConversationOut:
@@ -123,7 +136,7 @@ def get_conversation(
     "/{conversation_id}",
     response_model=DeletedConversation,
     dependencies=[Depends(require_api_key)],
-    responses={404: {"model": ErrorOut}},
+    responses=error_responses(401, 404),
 )
 def delete_conversation(
     conversation_id: str, conversations: ConversationStore = Depends(get_conversations)

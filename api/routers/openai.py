@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from api.deps import get_desk
+from api.errors import JSON_BODY_ERRORS, error_responses
 from api.schemas import (
     ChatCompletionChunkOut,
     ChatCompletionOut,
@@ -23,7 +24,6 @@ from api.schemas import (
     ChunkChoiceOut,
     CompletionChoiceOut,
     CompletionMessageOut,
-    ErrorOut,
     OpenAIMessage,
     UsageOut,
 )
@@ -87,7 +87,7 @@ def _chunks(completion_id: str, created: int, model: str, content: str) -> Itera
 @router.post(
     "/chat/completions",
     response_model=ChatCompletionOut,
-    responses={200: {"content": {"text/event-stream": {}}}, 422: {"model": ErrorOut}},
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(*JSON_BODY_ERRORS)},
 )
 def chat_completions(
     request: ChatCompletionRequest, desk: Newsdesk = Depends(get_desk)

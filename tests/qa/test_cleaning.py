@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from qa.cleaning import clean_text, clean_title
+from qa.cleaning import BLANK_TEXT, clean_text, clean_title
 from qa.parsing import parse_file
 from qa.sentences import split_sentences
 
@@ -110,3 +111,16 @@ def test_seed_file_cleaning() -> None:
             sentence = paragraph[s:e]
             if "\u00a0" not in sentence and "icon-" not in sentence:
                 assert sentence in cleaned
+
+
+def test_blank_text_matches_exactly_what_cleans_to_nothing() -> None:
+    # The HTTP schema refuses titles and texts matching BLANK_TEXT; the pipeline refuses those that clean
+    # to nothing. Character by character over the Basic Multilingual Plane, the two must agree.
+    blank = re.compile(BLANK_TEXT)
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:  # lone surrogates are not text
+            continue
+        character = chr(code)
+        assert bool(blank.fullmatch(character)) == (clean_text(character) == "" == clean_title(character)), hex(code)
+    assert blank.fullmatch("\x00 \u200b\n\t\ufeff\u3000")
+    assert not blank.fullmatch("\x00a\u200b")
