@@ -18,6 +18,7 @@ from newsdesk.settings import Settings
 from qa.embedding import Embedder, load_embedder
 from qa.ingest import add_paths
 from qa.pipeline import Newsdesk
+from qa.reader.reader import ExtractiveReader
 
 __all__ = ["create_app"]
 
@@ -47,20 +48,22 @@ def _snapshot_periodically(desk: Newsdesk, every: float, stop: threading.Event) 
             log.exception("could not write the vector snapshot; will retry")
 
 
-def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None, reader: ExtractiveReader | None = None) -> FastAPI:
     """Build the app.
 
     Args:
         settings: Configuration; read from the environment when omitted.
         embedder: An already loaded embedding model (tests share one); loaded
             from ``settings`` at start-up when omitted.
+        reader: An already loaded reading model (tests share one); loaded from
+            ``settings`` at start-up when omitted.
     """
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = embedder or load_embedder(settings.embedder_config())
-        desk = Newsdesk(settings.data_dir, model)
+        desk = Newsdesk(settings.data_dir, model, reader=reader or settings.load_reader())
         _seed_if_empty(desk, settings)
         try:
             conversations = ConversationStore(settings.data_dir / CONVERSATIONS_FILE, settings.conversation_ttl_seconds)

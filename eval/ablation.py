@@ -1,6 +1,6 @@
 """What each answering method buys: the same eval run with methods switched on one by one.
 
-    python -m eval.ablation SET --corpus ARTICLES [--limit N] [--out ablation.json]
+    python -m eval.ablation SET --corpus ARTICLES [--limit N] [--out ablation.json] [--only rules|reader]
 
 Each row changes the pipeline's configuration only (the cached corpus index is
 shared), so the differences are the methods' own.
@@ -20,6 +20,7 @@ from newsdesk.eval_command import _default_cache_dir
 from qa.answering import AnsweringConfig
 from qa.embedding import SentenceTransformerEmbedder
 from qa.pipeline import Newsdesk, PipelineConfig
+from qa.reader.reader import load_reader
 from qa.retrieval import RetrievalConfig
 
 __all__ = ["VARIANTS", "main"]
@@ -50,6 +51,13 @@ VARIANTS: dict[str, tuple[RetrievalConfig, AnsweringConfig]] = {
     ),
     "+ 100+100 candidates, 60 passages (final)": (_FINAL.retrieval, _FINAL.answering),
 }
+# name -> answering settings of rows answered by the shipped reading model.
+READER_VARIANTS: dict[str, AnsweringConfig] = {
+    "reader, best 4 sentences read": replace(_FINAL.answering, reading_budget=4),
+    "reader, best 8 sentences read (final)": _FINAL.answering,
+    "reader, best 16 sentences read": replace(_FINAL.answering, reading_budget=16),
+    "reader, best 8 sentences without neighbours": replace(_FINAL.answering, reading_neighbours=0),
+}
 KEYS = ("answer_hit", "f1", "exact_match", "quote_recall@1", "quote_recall@5", "quote_recall@20",
         "abstain_recall", "abstain_rate_answerable", "latency_ms_p50", "latency_ms_p95")
 
@@ -61,21 +69,24 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir())
+    parser.add_argument("--only", choices=("rules", "reader"), help="run only the rules rows or only the reader rows")
     args = parser.parse_args()
     questions = load_eval_set(args.set)[: args.limit]
     embedder = SentenceTransformerEmbedder()
     data_dir, _ = cached_corpus_index(args.corpus, args.cache_dir, embedder, _FINAL)
-    desk = Newsdesk(data_dir, embedder, _FINAL, writer=False)
+    reader = load_reader() if args.only != "rules" else None
+    runs = [] if args.only == "reader" else [(n, r, a, None) for n, (r, a) in VARIANTS.items()]
+    runs += [] if reader is None else [(n, _FINAL.retrieval, a, reader) for n, a in READER_VARIANTS.items()]
     rows = {}
     print(f"{'method':44} " + " ".join(f"{k[:14]:>14}" for k in KEYS))
-    try:
-        for name, (retrieval, answering) in VARIANTS.items():
-            desk.config = replace(_FINAL, retrieval=retrieval, answering=answering)
+    for name, retrieval, answering, reads in runs:
+        desk = Newsdesk(data_dir, embedder, replace(_FINAL, retrieval=retrieval, answering=answering), writer=False, reader=reads)
+        try:
             metrics = run_eval(questions, InProcessTarget(desk), {})["metrics"]
-            rows[name] = {k: metrics[k] for k in KEYS}
-            print(f"{name:44} " + " ".join(f"{metrics[k]:14.3f}" for k in KEYS), flush=True)
-    finally:
-        desk.close()
+        finally:
+            desk.close()
+        rows[name] = {k: metrics[k] for k in KEYS}
+        print(f"{name:44} " + " ".join(f"{metrics[k]:14.3f}" for k in KEYS), flush=True)
     if args.out:
         args.out.write_text(json.dumps({"set": str(args.set), "corpus": str(args.corpus), "rows": rows}, indent=1))
 

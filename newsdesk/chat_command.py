@@ -18,7 +18,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from qa.chat import ChatTurn, resolve_followup, turn_from_answer
     from qa.errors import QueryError
 
-    desk = _open_desk(_settings(args), writer=False)
+    desk = _open_desk(_settings(args), writer=False, reading=True)
     history: list[ChatTurn] = []
     print(HELP)
     try:

@@ -80,11 +80,12 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
     from qa.embedding import load_embedder
     from qa.pipeline import Newsdesk, PipelineConfig
 
-    settings = Settings.from_env(data_dir=args.data_dir, model=args.model, backend=args.backend)
+    settings = Settings.from_env(data_dir=args.data_dir, model=args.model, backend=args.backend, reader=args.reader)
     embedder = load_embedder(settings.embedder_config())
+    reader = settings.load_reader()
     config = PipelineConfig()
     data_dir = settings.data_dir
-    run_settings: dict[str, Any] = {"model": embedder.name, "device": embedder.device}
+    run_settings: dict[str, Any] = {"model": embedder.name, "device": embedder.device, "reader": settings.reader}
     if args.corpus:
         from eval.corpus import cached_corpus_index
 
@@ -102,7 +103,7 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
         run_settings.update(corpus=str(args.corpus), corpus_index=str(data_dir), corpus_cached=cached)
     else:
         run_settings.update(data_dir=str(data_dir))
-    desk = Newsdesk(data_dir, embedder, config, writer=False)
+    desk = Newsdesk(data_dir, embedder, config, writer=False, reader=reader)
     articles, passages = desk.counts()
     run_settings.update(articles=articles, passages=passages)
     return InProcessTarget(desk), run_settings, desk

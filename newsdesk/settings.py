@@ -10,8 +10,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.embedding import DEFAULT_MODEL, EmbedderConfig
+
+if TYPE_CHECKING:
+    from qa.reader.reader import ExtractiveReader
 
 __all__ = ["Settings", "default_seed_dir"]
 
@@ -45,6 +49,9 @@ class Settings:
         max_body_bytes: Larger request bodies get 413 [NEWSDESK_MAX_BODY_BYTES].
         conversation_ttl_seconds: How long a chat conversation is kept after its
             last turn [NEWSDESK_CONVERSATION_TTL, seconds, default 7 days].
+        reader: The reading model that picks answer spans: ``shipped`` (the model
+            in the package), a folder written by ``newsdesk train-reader``, or
+            ``none`` for sentence scoring by rules only [NEWSDESK_READER].
     """
 
     data_dir: Path = Path("data")
@@ -57,6 +64,7 @@ class Settings:
     snapshot_seconds: float = 30.0
     max_body_bytes: int = 20 * 1024 * 1024
     conversation_ttl_seconds: float = 7 * 24 * 3600.0
+    reader: str = "shipped"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -84,8 +92,22 @@ class Settings:
             values["max_body_bytes"] = int(env["NEWSDESK_MAX_BODY_BYTES"])
         if env.get("NEWSDESK_CONVERSATION_TTL"):
             values["conversation_ttl_seconds"] = float(env["NEWSDESK_CONVERSATION_TTL"])
+        if env.get("NEWSDESK_READER"):
+            values["reader"] = env["NEWSDESK_READER"].strip()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
     def embedder_config(self) -> EmbedderConfig:
         return EmbedderConfig(model=self.model, device=self.device, backend=self.backend)
+
+    def load_reader(self) -> ExtractiveReader | None:
+        """The reading model :attr:`reader` names, or None for rules only.
+
+        Raises:
+            IndexStateError: If the model cannot be loaded.
+        """
+        if self.reader.lower() in ("none", "off", "rules"):
+            return None
+        from qa.reader.reader import load_reader
+
+        return load_reader(None if self.reader.lower() == "shipped" else Path(self.reader), device=self.device)

@@ -39,6 +39,7 @@ __all__ = [
     "AnsweringConfig",
     "ScoredSentence",
     "answer_from_passages",
+    "collapse_duplicates",
     "score_sentences",
     "term_weights",
 ]
@@ -63,6 +64,11 @@ class AnsweringConfig:
         type_checked: Leading sentences checked for a span of the asked-for type.
         recency_days: Scale of the date prior's decay outside the question's window.
         abstain_below: Confidence under which no answer is given.
+        reading_budget: Best-scored sentences the reading model reads (when there is one).
+        reading_neighbours: Sentences read on each side of a candidate.
+        reading_evidence_weight: Weight of the sentence score beside the reader's
+            margin when ranking what was read (see :mod:`qa.reading`).
+        reader_abstain_below: The reader's confidence under which no answer is given.
     """
 
     passages_considered: int = 60
@@ -78,6 +84,10 @@ class AnsweringConfig:
     confidence_context: float = 1.8
     confidence_bias: float = -2.75
     abstain_below: float = 0.35
+    reading_budget: int = 8
+    reading_neighbours: int = 1
+    reading_evidence_weight: float = 4.0
+    reader_abstain_below: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -216,7 +226,7 @@ def _quote(sentence: ScoredSentence) -> Quote:
     )
 
 
-def _collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> list[Quote]:
+def collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> list[Quote]:
     """Keep the best of sentences that say the same thing; name the others as also reporting it."""
     kept: list[tuple[set[str], Quote]] = []
     # Copies of the kept quotes rank close to them; looking further only costs time.
@@ -279,7 +289,7 @@ def answer_from_passages(
     scored = score_sentences(question, question_vector, ranked, sentences_of, config, window, weights)
     if not scored:
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
-    quotes = tuple(_collapse_duplicates(scored, top_k))
+    quotes = tuple(collapse_duplicates(scored, top_k))
     best = scored[0]
     confidence = round(_confidence(best, config), 4)
     if confidence < config.abstain_below:

@@ -21,12 +21,13 @@ import numpy as np
 
 from index.store import ArticleStore, ArticleSummary
 from index.vectors import APPROXIMATE_ABOVE, VectorIndex
-from qa.answering import AnsweringConfig, answer_from_passages, term_weights
+from qa.answering import AnsweringConfig, answer_from_passages, score_sentences, term_weights
 from qa.chunking import ChunkingConfig, split_into_passages
 from qa.cleaning import clean_text, clean_title
 from qa.embedding import Embedder, pool_mean
 from qa.errors import ArticleError, IndexLockedError, NewsdeskError, NotFoundError, QueryError
 from qa.ids import content_hash, derive_article_id, validate_article_id
+from qa.reading import Reader, answer_by_reading
 from qa.retrieval import RetrievalConfig, retrieve
 from qa.filters import PassageFilter, as_date
 from qa.sentences import split_sentences
@@ -89,7 +90,14 @@ class Newsdesk:
     during a bulk ingest and never see half an article.
     """
 
-    def __init__(self, data_dir: Path, embedder: Embedder, config: PipelineConfig = PipelineConfig(), writer: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        embedder: Embedder,
+        config: PipelineConfig = PipelineConfig(),
+        writer: bool = True,
+        reader: Reader | None = None,
+    ) -> None:
         """Open (or create) the index in ``data_dir``.
 
         Args:
@@ -97,6 +105,8 @@ class Newsdesk:
             embedder: The embedding model; must match the one the index was built with.
             config: Pipeline settings.
             writer: Take the data directory's write lock (needed to add or remove).
+            reader: The reading model that picks answer spans; without one,
+                answers come from sentence scoring alone.
 
         Raises:
             ModelMismatchError: The index was built with another model.
@@ -105,6 +115,7 @@ class Newsdesk:
         self.data_dir = data_dir
         self.embedder = embedder
         self.config = config
+        self.reader = reader
         data_dir.mkdir(parents=True, exist_ok=True)
         self._lock_handle = self._acquire_write_lock() if writer else None
         self._index_lock = threading.RLock()
@@ -454,9 +465,16 @@ class Newsdesk:
         # One query for every candidate passage's sentences; a passage replaced meanwhile has none.
         considered = [stored.passage.id for _, stored in ranked[: self.config.answering.passages_considered]]
         sentences = self.store.sentences_of_passages([i for i in considered if i is not None])
-        answer = answer_from_passages(
-            text, vector, ranked, lambda p: sentences.get(p.id or -1, []), k, self.config.answering, window, weights
-        )
+        sentences_of = lambda p: sentences.get(p.id or -1, [])  # noqa: E731
+        answering = self.config.answering
+        if self.reader is None:
+            answer = answer_from_passages(text, vector, ranked, sentences_of, k, answering, window, weights)
+        else:
+            scored = score_sentences(text, vector, ranked, sentences_of, answering, window, weights)
+            answer = answer_by_reading(
+                text, scored, sentences_of, self.reader, k, answering.reading_budget, answering.reader_abstain_below,
+                answering.reading_neighbours, answering.reading_evidence_weight,
+            )
         finished = time.perf_counter()
         answer.timings_ms.update(
             embed=round((embedded - started) * 1000, 2),

@@ -17,6 +17,7 @@ from newsdesk.settings import Settings
 from qa.embedding import SentenceTransformerEmbedder
 from qa.ingest import add_paths
 from qa.pipeline import Newsdesk
+from qa.reader.reader import ExtractiveReader, load_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -57,6 +58,12 @@ def embedder() -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="session")
+def reader() -> ExtractiveReader:
+    """The shipped reading model, loaded once."""
+    return load_reader()
+
+
+@pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
     """A data directory holding seeds/, built once; tests copy it before writing."""
     data_dir = tmp_path_factory.mktemp("seed-index")
@@ -68,9 +75,9 @@ def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceT
 
 
 @pytest.fixture(scope="session")
-def seed_desk(seed_index_dir: Path, embedder: SentenceTransformerEmbedder) -> Iterator[Newsdesk]:
-    """A read-only pipeline over the seed index, shared by tests that only ask."""
-    desk = Newsdesk(seed_index_dir, embedder, writer=False)
+def seed_desk(seed_index_dir: Path, embedder: SentenceTransformerEmbedder, reader: ExtractiveReader) -> Iterator[Newsdesk]:
+    """A read-only pipeline over the seed index, with the shipped reader, shared by tests that only ask."""
+    desk = Newsdesk(seed_index_dir, embedder, writer=False, reader=reader)
     yield desk
     desk.close()
 

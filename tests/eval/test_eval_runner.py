@@ -29,10 +29,13 @@ def test_seed_set_has_the_questions_the_issue_asks_for() -> None:
 
 def test_seed_set_scores_above_its_floor(seed_results: dict) -> None:
     metrics = seed_results["metrics"]
+    # With the shipped reader: answer_hit 0.736, f1 0.633, recall@5 0.887, 5 of 9 abstained, 3.8% of
+    # answerable questions abstained on (rules alone: 0.604, 0.426, 0.830, 2 of 9, 1.9%).
     assert metrics["quotes_verbatim"] == 1.0
-    assert metrics["answer_hit"] >= 0.55
-    assert metrics["quote_recall@5"] >= 0.75
-    assert metrics["abstain_recall"] >= 0.2
+    assert metrics["answer_hit"] >= 0.68
+    assert metrics["f1"] >= 0.55
+    assert metrics["quote_recall@5"] >= 0.8
+    assert metrics["abstain_recall"] >= 0.4
     assert metrics["abstain_rate_answerable"] <= 0.1
 
 
