@@ -6,7 +6,17 @@ import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from api.limits import BOUNDS
 from index.conversations import StoredTurn
@@ -206,6 +216,17 @@ class ArticleIn(_Strict):
 ArticlesIn = Annotated[list[ArticleIn], Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)]
 
 
+def _one_or_many(body: Any) -> str:
+    return "list[ArticleIn]" if isinstance(body, list) else "ArticleIn"
+
+
+# One article or a list: validated as the shape the client sent, so a 422 lists only that shape's errors.
+ArticlesBody = Annotated[
+    Annotated[ArticleIn, Tag("ArticleIn")] | Annotated[ArticlesIn, Tag("list[ArticleIn]")],
+    Discriminator(_one_or_many),
+]
+
+
 class AddedArticle(BaseModel):
     id: str
     status: str = Field(description="added, replaced or unchanged")
@@ -311,10 +332,27 @@ class DeletedConversation(BaseModel):
     deleted: bool
 
 
+class TextPartIn(_Strict):
+    """A text part of a message's content, as OpenAI clients send it."""
+
+    type: Literal["text"]
+    text: Annotated[str, StringConstraints(max_length=MAX_CHAT_MESSAGE_CHARS)]
+
+
 class OpenAIMessage(_Strict):
-    role: Literal["system", "user", "assistant"]
-    content: Annotated[str, StringConstraints(max_length=MAX_CHAT_MESSAGE_CHARS), _STATES_NOT_BLANK]
+    role: Literal["system", "developer", "user", "assistant"] = Field(
+        description="system and developer messages are accepted and ignored."
+    )
+    content: (
+        Annotated[str, StringConstraints(max_length=MAX_CHAT_MESSAGE_CHARS), _STATES_NOT_BLANK]
+        | Annotated[list[TextPartIn], Field(min_length=1, max_length=100)]
+    ) = Field(description="A string, or a list of text parts whose texts are joined.")
     name: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as one string."""
+        return self.content if isinstance(self.content, str) else "\n".join(part.text for part in self.content)
 
 
 class ChatCompletionRequest(_Strict):
@@ -346,11 +384,13 @@ class ChatCompletionRequest(_Strict):
     @model_validator(mode="after")
     def _check_turns(self) -> ChatCompletionRequest:
         for i, message in enumerate(self.messages):
-            if not message.content.strip():
+            if not message.text.strip():
                 raise ValueError(f"messages[{i}] has empty content")
+            if len(message.text) > MAX_CHAT_MESSAGE_CHARS:
+                raise ValueError(f"messages[{i}] is longer than {MAX_CHAT_MESSAGE_CHARS} characters")
         if self.messages[-1].role != "user":
             raise ValueError("the last message must be a user message (the question to answer)")
-        if len(self.messages[-1].content) > MAX_QUESTION_CHARS:
+        if len(self.messages[-1].text) > MAX_QUESTION_CHARS:
             raise ValueError(f"the last user message is longer than {MAX_QUESTION_CHARS} characters")
         return self
 
@@ -393,6 +433,21 @@ class ChatCompletionChunkOut(BaseModel):
     created: int
     model: str
     choices: list[ChunkChoiceOut]
+    usage: UsageOut | None = Field(
+        default=None, description='Only in the last chunk, when `stream_options` has `"include_usage": true`.'
+    )
+
+
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelListOut(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
 
 
 class FieldProblemOut(BaseModel):

@@ -15,7 +15,7 @@ from api.schemas import (
     ArticleIn,
     ArticleListOut,
     ArticleOut,
-    ArticlesIn,
+    ArticlesBody,
     ArticleSummaryOut,
     DeletedArticle,
 )
@@ -45,7 +45,7 @@ def _draft(article: ArticleIn) -> ArticleDraft:
     responses=error_responses(*JSON_BODY_ERRORS, 401, 409),
 )
 def add_articles(
-    body: Annotated[ArticleIn | ArticlesIn, Body()], desk: Newsdesk = Depends(get_desk)
+    body: Annotated[ArticlesBody, Body()], desk: Newsdesk = Depends(get_desk)
 ) -> AddArticlesResponse:
     """Add one article or a list of them. An identical article is left unchanged;
     an article whose `id` is already stored replaces it. If any article of a

@@ -1,8 +1,10 @@
-"""``POST /v1/chat/completions``: the OpenAI chat API over newsdesk, so OpenAI clients can ask.
+"""``POST /v1/chat/completions`` and ``GET /v1/models``: the OpenAI API over newsdesk, so OpenAI clients can ask.
 
 Stateless: the conversation is the request's ``messages``. Earlier user and
 assistant turns feed follow-up resolution; the last user message is answered,
 and the reply lists its sources with verbatim quotes. Nothing is stored.
+``usage`` counts tokens as words and punctuation marks (there is no generating
+model whose tokenizer would count them).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import secrets
 import time
 from collections.abc import Iterator, Sequence
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 
 from api.deps import get_desk
@@ -24,6 +26,8 @@ from api.schemas import (
     ChunkChoiceOut,
     CompletionChoiceOut,
     CompletionMessageOut,
+    ModelListOut,
+    ModelOut,
     OpenAIMessage,
     UsageOut,
 )
@@ -34,7 +38,34 @@ from qa.types import Answer
 router = APIRouter(prefix="/v1", tags=["openai"])
 
 MODEL_NAME = "newsdesk"
+# When this server's model came to be: the process start, as good a date as any for rules over an index.
+_CREATED = int(time.time())
 _SOURCES = re.compile(r"\n\n(?:Closest s|S)ources:\n")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    """Tokens as ``usage`` counts them: words and punctuation marks."""
+    return len(_TOKEN.findall(text))
+
+
+def _usage(messages: Sequence[OpenAIMessage], content: str) -> UsageOut:
+    prompt, completion = sum(count_tokens(m.text) for m in messages), count_tokens(content)
+    return UsageOut(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+
+
+@router.get("/models", response_model=ModelListOut)
+def list_models() -> ModelListOut:
+    """The one model this server answers with (OpenAI clients and chat UIs ask for the list first)."""
+    return ModelListOut(data=[ModelOut(id=MODEL_NAME, created=_CREATED, owned_by=MODEL_NAME)])
+
+
+@router.get("/models/{model}", response_model=ModelOut, responses=error_responses(404))
+def get_model(model: str) -> ModelOut:
+    """The model named ``newsdesk``; any other name is 404."""
+    if model != MODEL_NAME:
+        raise HTTPException(404, f"no model {model!r}; this server answers as {MODEL_NAME!r}")
+    return ModelOut(id=MODEL_NAME, created=_CREATED, owned_by=MODEL_NAME)
 
 
 def completion_text(answer: Answer) -> str:
@@ -56,31 +87,28 @@ def question_in(messages: Sequence[OpenAIMessage], max_chars: int) -> str:
         if message.role == "user":
             if asked is not None:
                 history.append(ChatTurn(asked))
-            asked = resolve_followup(history, message.content, max_chars).strip()
+            asked = resolve_followup(history, message.text, max_chars).strip()
         elif message.role == "assistant" and asked is not None:
-            answer = _SOURCES.split(message.content, maxsplit=1)[0].strip()
+            answer = _SOURCES.split(message.text, maxsplit=1)[0].strip()
             history.append(ChatTurn(asked, None if answer.startswith("No supported answer") else answer))
             asked = None
     if asked is not None:
         history.append(ChatTurn(asked))
-    return resolve_followup(history, messages[-1].content, max_chars)
+    return resolve_followup(history, messages[-1].text, max_chars)
 
 
-def _chunks(completion_id: str, created: int, model: str, content: str) -> Iterator[str]:
-    def chunk(delta: dict[str, str], finish_reason: str | None = None) -> str:
-        body = ChatCompletionChunkOut(
-            id=completion_id,
-            created=created,
-            model=model,
-            choices=[ChunkChoiceOut(delta=delta, finish_reason=finish_reason)],
-        )
+def _chunks(completion_id: str, created: int, model: str, content: str, usage: UsageOut | None) -> Iterator[str]:
+    def chunk(choices: list[ChunkChoiceOut], usage: UsageOut | None = None) -> str:
+        body = ChatCompletionChunkOut(id=completion_id, created=created, model=model, choices=choices, usage=usage)
         return f"data: {body.model_dump_json()}\n\n"
 
-    yield chunk({"role": "assistant"})
+    yield chunk([ChunkChoiceOut(delta={"role": "assistant"})])
     for piece in re.split(r"(?<=\n)", content):
         if piece:
-            yield chunk({"content": piece})
-    yield chunk({}, "stop")
+            yield chunk([ChunkChoiceOut(delta={"content": piece})])
+    yield chunk([ChunkChoiceOut(delta={}, finish_reason="stop")])
+    if usage is not None:  # as OpenAI sends it: one more chunk, without choices
+        yield chunk([], usage)
     yield "data: [DONE]\n\n"
 
 
@@ -105,9 +133,11 @@ def chat_completions(
         int(time.time()),
         request.model or MODEL_NAME,
     )
+    usage = _usage(request.messages, content)
     if request.stream:
+        wants_usage = bool((request.stream_options or {}).get("include_usage"))
         return StreamingResponse(
-            _chunks(completion_id, created, model, content),
+            _chunks(completion_id, created, model, content, usage if wants_usage else None),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache"},
         )
@@ -116,5 +146,5 @@ def chat_completions(
         created=created,
         model=model,
         choices=[CompletionChoiceOut(message=CompletionMessageOut(content=content))],
-        usage=UsageOut(),
+        usage=usage,
     )
