@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 API_KEY = "schemathesis-key"
 SEED = 20260115
 # Enough for every operation's coverage cases and a fuzzing and stateful run each, in under a minute on two cores.
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 25
 
 
 @pytest.fixture
