@@ -31,7 +31,7 @@ from api.schemas import (
     OpenAIMessage,
     UsageOut,
 )
-from qa.chat import ChatTurn, resolve_followup
+from qa.chat import RECENT_TURNS, ChatTurn, resolve_followup
 from qa.pipeline import Newsdesk
 from qa.types import Answer
 
@@ -80,10 +80,14 @@ def completion_text(answer: Answer) -> str:
 
 
 def question_in(messages: Sequence[OpenAIMessage], max_chars: int) -> str:
-    """The last user message, read against the earlier user and assistant turns."""
+    """The last user message, read against the earlier user and assistant turns.
+
+    Only the messages of the last ``2 * RECENT_TURNS`` turns are read: resolution looks back
+    ``RECENT_TURNS`` turns, and resolving every message of a long request costs seconds each.
+    """
     history: list[ChatTurn] = []
     asked: str | None = None
-    for message in messages[:-1]:
+    for message in messages[:-1][-4 * RECENT_TURNS :]:
         if message.role == "user":
             if asked is not None:
                 history.append(ChatTurn(asked))

@@ -161,3 +161,30 @@ def test_the_endpoint_is_stateless(client: TestClient) -> None:
     )
     assert streamed.text.endswith("data: [DONE]\n\n")
     assert store.count() == before == 0
+
+
+
+def test_a_long_request_resolves_only_its_recent_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.routers.openai as openai_router
+    from api.schemas import OpenAIMessage
+    from qa.chat import RECENT_TURNS, resolve_followup
+
+    calls: list[str] = []
+
+    def counting(history: Any, message: str, max_chars: int | None = None) -> str:
+        calls.append(message)
+        return resolve_followup(history, message, max_chars)
+
+    monkeypatch.setattr(openai_router, "resolve_followup", counting)
+    filler = [
+        OpenAIMessage(role=role, content=f"Did the Mars rover {n} find water near Jezero crater?")
+        for n in range(200) for role in ("user", "assistant")
+    ]
+    recent = [
+        OpenAIMessage(role="user", content=AMBASSADOR),
+        OpenAIMessage(role="assistant", content="Alexander Darchiev, Russia's new ambassador, arrived in Washington."),
+    ]
+    asked = openai_router.question_in([*filler, *recent, OpenAIMessage(role="user", content="Where did he serve?")], 1000)
+    assert "Darchiev" in asked
+    # Each user message of the last 2 * RECENT_TURNS turns, and the question itself: not all 200.
+    assert len(calls) == 2 * RECENT_TURNS + 1
