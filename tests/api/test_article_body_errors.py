@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.main import create_app
-from newsdesk.settings import Settings
-from tests.conftest import HashingEmbedder
-
-
-@pytest.fixture
-def app_client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, seed_dir=None, reader="none")
-    with TestClient(create_app(settings, embedder=HashingEmbedder())) as client:
-        yield client
 
 
 @pytest.mark.parametrize(

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from newsdesk.settings import Settings
-from tests.conftest import HashingEmbedder
-
 _URL_IN_PAGE = re.compile(r"""(?:src|href|url|spec-url)\s*[=:]\s*['"]([^'"]+)['"]""")
-
-
-@pytest.fixture
-def app_client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path, seed_dir=None, reader="none")
-    with TestClient(create_app(settings, embedder=HashingEmbedder())) as client:
-        yield client
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from loadtest.server import LocalServer
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -30,22 +31,7 @@ Page = playwright_api.Page
 Route = playwright_api.Route
 expect = playwright_api.expect
 
-CHROMIUM = next(
-    (
-        path
-        for path in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-        if path and Path(path).exists()
-    ),
-    None,
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium; .ci/run does)"
-)
-
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+pytestmark = needs_chromium
 API_KEY = "web-test-key"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from loadtest.server import LocalServer
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
 )
 expect = playwright_api.expect
 
-CHROMIUM = next(
-    (
-        path
-        for path in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-        if path and Path(path).exists()
-    ),
-    None,
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium at /usr/bin/chromium or on PATH (apt-get install -y chromium; .ci/run does)"
-)
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
