@@ -1,5 +1,5 @@
 """The HTTP API of newsdesk."""
 
-from api.main import create_app
+from newsdesk.api.main import create_app
 
 __all__ = ["create_app"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hmac
 
 from fastapi import Header, HTTPException, Request, status
+from newsdesk.index.conversations import ConversationStore
 
-from index.conversations import ConversationStore
+from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
-from qa.pipeline import Newsdesk
 
 
 def get_desk(request: Request) -> Newsdesk:

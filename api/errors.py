@@ -9,10 +9,9 @@ from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from newsdesk.api.schemas import ErrorOut
+from newsdesk.qa.errors import ArticleError, IndexStateError, NewsdeskError, NotFoundError, QueryError
 from starlette.exceptions import HTTPException
-
-from api.schemas import ErrorOut
-from qa.errors import ArticleError, IndexStateError, NewsdeskError, NotFoundError, QueryError
 
 __all__ = ["JSON_BODY_ERRORS", "documented_methods", "error_responses", "install_error_handlers", "status_for"]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsdesk.qa.dates import NEWS_DATES, NewsDates
+from newsdesk.qa.pipeline.config import PipelineConfig
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from qa.dates import NEWS_DATES, NewsDates
-from qa.pipeline import PipelineConfig
 
 __all__ = ["BOUNDS", "RequestBounds", "RequestLimits"]
 

@@ -9,16 +9,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from newsdesk.api.errors import install_error_handlers
+from newsdesk.api.limits import RequestLimits
+from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page
+from newsdesk.index.conversations import ConversationStore
+from newsdesk.qa.embedding import Embedder, load_embedder
+from newsdesk.qa.ingest.files import add_paths
+from newsdesk.qa.reader.reader import ExtractiveReader
 
-from api.errors import install_error_handlers
-from api.limits import RequestLimits
-from api.routers import articles, ask, chat, docs, health, openai, page
-from index.conversations import ConversationStore
+from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
-from qa.embedding import Embedder, load_embedder
-from qa.ingest import add_paths
-from qa.pipeline import Newsdesk
-from qa.reader.reader import ExtractiveReader
 
 __all__ = ["create_app"]
 
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         description="Ask questions about news articles; every answer comes with verbatim, linked quotes.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,  # served by api.routers.docs, without a CDN
+        docs_url=None,  # served by newsdesk.api.routers.docs, without a CDN
         redoc_url=None,
     )
     if settings.cors_origins:

@@ -6,6 +6,11 @@ import re
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
+from newsdesk.api.limits import BOUNDS
+from newsdesk.index.conversations import StoredTurn
+from newsdesk.qa.ids import ARTICLE_ID_PATTERN
+from newsdesk.qa.ingest.cleaning import BLANK_TEXT
+from newsdesk.qa.types import Answer, Quote, ShortAnswer
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -17,12 +22,6 @@ from pydantic import (
     Tag,
     model_validator,
 )
-
-from api.limits import BOUNDS
-from index.conversations import StoredTurn
-from qa.cleaning import BLANK_TEXT
-from qa.ids import ARTICLE_ID_PATTERN
-from qa.types import Answer, Quote, ShortAnswer
 
 MAX_QUESTION_CHARS = BOUNDS.max_question_chars
 MAX_ARTICLE_CHARS = BOUNDS.max_article_chars

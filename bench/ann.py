@@ -21,8 +21,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-
-from index.vectors import VectorIndex
+from newsdesk.index.vectors import VectorIndex
 
 DIMENSION = 384
 

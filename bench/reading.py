@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import faiss
+from newsdesk.index.datadir import VECTORS_FILE
+from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder
+from newsdesk.qa.pipeline.config import PipelineConfig
+from newsdesk.qa.reader.reader import load_reader
 
 from bench.reference import ReferenceIndex, search_reference
 from bench.run import WARMUP_QUESTIONS, Question, load_questions
 from bench.timing import summarise_ms
-from qa.embedding import EmbedderConfig, SentenceTransformerEmbedder
-from qa.pipeline import VECTORS_FILE, Newsdesk, PipelineConfig
-from qa.reader.reader import load_reader
+from newsdesk.desk import Newsdesk
 
 __all__ = ["main", "measure_budgets"]
 

@@ -26,15 +26,16 @@ from typing import Any
 
 import faiss
 import numpy as np
+from newsdesk.index.datadir import VECTORS_FILE
+from newsdesk.qa.embedding import Embedder, SentenceTransformerEmbedder
+from newsdesk.qa.ingest.parsing import draft_from_mapping
+from newsdesk.qa.types import ArticleDraft
 
 from bench.http import measure_http
 from bench.reference import ReferenceIndex, build_reference_index, search_reference
 from bench.report import print_table
 from bench.timing import summarise_ms
-from qa.embedding import Embedder, SentenceTransformerEmbedder
-from qa.parsing import draft_from_mapping
-from qa.pipeline import VECTORS_FILE, Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.desk import Newsdesk
 
 __all__ = ["Question", "TimedEmbedder", "load_articles", "load_questions", "main", "run_benchmark"]
 
@@ -142,7 +143,7 @@ def measure_ingest(desk: Newsdesk, timed: TimedEmbedder, drafts: list[ArticleDra
 
 def measure_reference_ingest(desk: Newsdesk, model: Any) -> tuple[ReferenceIndex, dict[str, Any]]:
     """Embed newsdesk's own passages whole with the bare reference, timed."""
-    stored = desk.store.passages(desk.store.passage_ids().tolist())
+    stored = desk._store.articles.passages(desk._store.articles.passage_ids().tolist())
     ids = sorted(stored)
     reference = build_reference_index(model, [stored[i].passage.text for i in ids], ids)
     return reference, {

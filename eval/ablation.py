@@ -1,6 +1,6 @@
 """What each answering method buys: the same eval run with methods switched on one by one.
 
-    python -m eval.ablation SET --corpus ARTICLES [--limit N] [--out ablation.json] [--only rules|reader]
+    python -m newsdesk.eval.ablation SET --corpus ARTICLES [--limit N] [--out ablation.json] [--only rules|reader]
 
 Each row changes the pipeline's configuration only (the cached corpus index is
 shared), so the differences are the methods' own.
@@ -13,15 +13,17 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from eval.corpus import cached_corpus_index
-from eval.questions import load_eval_set
-from eval.runner import InProcessTarget, run_eval
-from newsdesk.eval_command import _default_cache_dir
-from qa.answering import AnsweringConfig
-from qa.embedding import SentenceTransformerEmbedder
-from qa.pipeline import Newsdesk, PipelineConfig
-from qa.reader.reader import load_reader
-from qa.retrieval import RetrievalConfig
+from newsdesk.eval.corpus import cached_corpus_index
+from newsdesk.eval.questions import load_eval_set
+from newsdesk.eval.runner import InProcessTarget, run_eval
+from newsdesk.qa.answering.scoring import AnsweringConfig
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.pipeline.config import PipelineConfig
+from newsdesk.qa.reader.reader import load_reader
+from newsdesk.qa.retrieval.fusion import RetrievalConfig
+
+from newsdesk.cli.eval_command import _default_cache_dir
+from newsdesk.desk import Newsdesk
 
 __all__ = ["VARIANTS", "main"]
 
@@ -63,7 +65,7 @@ KEYS = ("answer_hit", "f1", "exact_match", "quote_recall@1", "quote_recall@5", "
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m eval.ablation", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.eval.ablation", description=__doc__.split("\n")[0])
     parser.add_argument("set", type=Path)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--limit", type=int)

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from qa.embedding import Embedder
-from qa.errors import ArticleError
-from qa.parsing import draft_from_mapping, expand_paths, parse_file
-from qa.pipeline import Newsdesk, PipelineConfig
-from qa.types import ArticleDraft
+from newsdesk.qa.embedding import Embedder
+from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.ingest.parsing import draft_from_mapping, expand_paths, parse_file
+from newsdesk.qa.pipeline.config import PipelineConfig
+from newsdesk.qa.types import ArticleDraft
+
+from newsdesk.desk import Newsdesk
 
 from .questions import load_squad_corpus
 
@@ -56,7 +58,7 @@ def read_corpus(path: Path) -> list[ArticleDraft]:
 def _with_id(draft: ArticleDraft, stem: str) -> ArticleDraft:
     from dataclasses import replace
 
-    from qa.ids import derive_article_id
+    from newsdesk.qa.ids import derive_article_id
 
     return replace(draft, id=derive_article_id(stem, draft.title, draft.text))
 

@@ -9,9 +9,11 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 import httpx
+from newsdesk.qa.chat.conversation import Conversation
+from newsdesk.qa.errors import NotFoundError
+from newsdesk.qa.types import ChatTurn
 
-from qa.chat import ChatTurn, resolve_followup
-from qa.pipeline import Newsdesk
+from newsdesk.desk import Newsdesk
 
 from .metrics import QuestionScore, aggregate, contains_answer, exact_match, f1_score, first_hit_rank
 from .questions import EvalConversation, EvalQuestion
@@ -36,13 +38,15 @@ class InProcessTarget:
         self.desk = desk
 
     def ask(self, question: str, top_k: int, as_of: str | None) -> dict[str, Any]:
-        from api.schemas import AskResponse
+        from newsdesk.api.schemas import AskResponse
 
         return AskResponse.of(self.desk.ask(question, top_k, as_of=as_of)).model_dump()
 
     def article_text(self, article_id: str) -> str | None:
-        article = self.desk.store.get_article(article_id)
-        return article.text if article else None
+        try:
+            return self.desk.get_article(article_id).text
+        except NotFoundError:
+            return None
 
 
 class HttpTarget:
@@ -164,7 +168,7 @@ def run_conversation_eval(
     """Ask every turn of every conversation as chat does, and score each turn like a question.
 
     Each turn is rewritten from the earlier turns' questions and answers
-    (:func:`qa.chat.resolve_followup`, the rule ``/chat`` applies) and then
+    (:func:`newsdesk.qa.chat.followup.resolve_followup`, the rule ``/chat`` applies) and then
     asked; with ``resolve_followups=False`` it is asked as written, which
     shows what resolution adds.
 
@@ -178,15 +182,15 @@ def run_conversation_eval(
     first_scores: list[QuestionScore] = []
     followup_scores: list[QuestionScore] = []
     for conversation in conversations:
-        history: list[ChatTurn] = []
+        chat = Conversation()
         for number, question in enumerate(conversation.turns, start=1):
-            asked = resolve_followup(history, question.question) if resolve_followups else question.question
+            asked = chat.interpret(question.question) if resolve_followups else question.question
             started = time.perf_counter()
             response = target.ask(asked, QUOTES_ASKED, question.as_of)
             latency_ms = (time.perf_counter() - started) * 1000
             outcome = score_response(question, response, latency_ms, target)
             outcome.record.update(conversation=conversation.id, turn=number, interpreted_question=asked)
-            history.append(_turn_of(asked, response))
+            chat.record(_turn_of(asked, response))
             scored.append(outcome)
             (first_scores if number == 1 else followup_scores).append(outcome.score)
             if on_question:

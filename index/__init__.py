@@ -1,7 +1,6 @@
-"""Storage: the SQLite article store, the FAISS vector index, and the conversation store."""
+"""Storage behind the pipeline's :class:`~newsdesk.qa.pipeline.storage.Store` interface.
 
-from index.conversations import ConversationStore, StoredTurn
-from index.store import ArticleStore, ArticleSummary, StoredPassage
-from index.vectors import VectorIndex
-
-__all__ = ["ArticleStore", "ArticleSummary", "ConversationStore", "StoredPassage", "StoredTurn", "VectorIndex"]
+- :mod:`.embedded`: the default, one data directory: SQLite (:mod:`.store`) and FAISS (:mod:`.vectors`),
+  kept in step by :mod:`.datadir` (write lock, snapshot, reconciliation on open);
+- :mod:`.conversations`: chat conversations in SQLite.
+"""

@@ -17,9 +17,9 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from index import sqlite
-from qa.errors import IndexStateError, NotFoundError
-from qa.types import Answer, Quote
+from newsdesk.index import sqlite
+from newsdesk.qa.errors import IndexStateError, NotFoundError
+from newsdesk.qa.types import Answer, Quote
 
 __all__ = ["ConversationStore", "StoredTurn"]
 

@@ -11,16 +11,14 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from newsdesk.index import sqlite
+from newsdesk.qa.errors import IndexStateError, ModelMismatchError
+from newsdesk.qa.types import Article, ArticleSummary, Passage, StoredPassage
 
-from index import sqlite
-from qa.errors import IndexStateError, ModelMismatchError
-from qa.types import Article, Passage
-
-__all__ = ["ArticleStore", "ArticleSummary", "StoredPassage", "recorded_model"]
+__all__ = ["ArticleStore", "fts_match", "recorded_model"]
 
 SCHEMA_VERSION = "2"
 _SCHEMA = """
@@ -65,28 +63,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 """
 
 
-@dataclass(frozen=True)
-class ArticleSummary:
-    """An article's metadata without its text."""
-
-    id: str
-    title: str
-    url: str | None
-    published: str | None
-    source: str | None
-    passages: int
-    added_at: str
-
-
-@dataclass(frozen=True)
-class StoredPassage:
-    """A passage with the metadata of its article, as retrieval needs it."""
-
-    passage: Passage
-    title: str
-    url: str | None
-    published: str | None
-    source: str | None
+def fts_match(terms: Sequence[str]) -> str:
+    """An FTS5 OR-query of words, each quoted so that no character in them reads as an operator."""
+    quoted = (t.replace('"', "") for t in terms)
+    return " OR ".join(f'"{t}"' for t in quoted if t)
 
 
 def recorded_model(path: Path) -> tuple[str, int] | None:
@@ -351,7 +331,7 @@ class ArticleStore:
         """BM25 search of passage text and title; returns ``(passage_id, score)``, best first.
 
         Args:
-            match_query: An FTS5 MATCH expression (see :func:`qa.retrieval.fts_query`).
+            match_query: An FTS5 MATCH expression (see :func:`fts_match`).
             k: How many results to return.
         """
         if not match_query:

@@ -1,5 +1,5 @@
 import sys
 
-from newsdesk.cli import main
+from newsdesk.cli.main import main
 
 sys.exit(main())

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.embedding import DEFAULT_MODEL, EmbedderConfig
+from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
 
 if TYPE_CHECKING:
-    from qa.reader.reader import ExtractiveReader
+    from newsdesk.qa.reader.reader import ExtractiveReader
 
 __all__ = ["Settings", "default_seed_dir"]
 
@@ -108,6 +108,6 @@ class Settings:
         """
         if self.reader.lower() in ("none", "off", "rules"):
             return None
-        from qa.reader.reader import load_reader
+        from newsdesk.qa.reader.reader import load_reader
 
         return load_reader(None if self.reader.lower() == "shipped" else Path(self.reader), device=self.device)

@@ -1,23 +1,8 @@
-"""The newsdesk pipeline: cleaning, chunking, embedding, retrieval, answering (and chat follow-ups)."""
+"""The pipeline's stages, grouped by what they do to an article or a question.
 
-from qa.chat import resolve_followup
-from qa.errors import ArticleError, NewsdeskError, NotFoundError, QueryError
-from qa.pipeline import AddResult, Newsdesk, PipelineConfig
-from qa.types import Answer, Article, ArticleDraft, ChatTurn, Passage, Quote
-
-__all__ = [
-    "AddResult",
-    "Answer",
-    "Article",
-    "ArticleDraft",
-    "ArticleError",
-    "ChatTurn",
-    "Newsdesk",
-    "NewsdeskError",
-    "NotFoundError",
-    "Passage",
-    "PipelineConfig",
-    "Quote",
-    "QueryError",
-    "resolve_followup",
-]
+Core (imports nothing heavy): :mod:`.types`, :mod:`.errors`, :mod:`.ids`, :mod:`.text`, :mod:`.dates`.
+Stages: :mod:`.ingest` (parsing, cleaning, sentences, passages), :mod:`.embedding`,
+:mod:`.retrieval` (fusion, filters, time frames), :mod:`.answering` (sentence scoring, short
+answers, reading), :mod:`.reader` (the trained reading model), :mod:`.chat` (follow-ups).
+:mod:`.pipeline` composes them over any store that meets :class:`.pipeline.storage.Store`.
+"""

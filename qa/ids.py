@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from qa.errors import ArticleError
+from newsdesk.qa.errors import ArticleError
 
 __all__ = ["ARTICLE_ID_PATTERN", "content_hash", "derive_article_id", "validate_article_id"]
 

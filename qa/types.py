@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Answer", "Article", "ArticleDraft", "ChatTurn", "Passage", "Quote", "ShortAnswer"]
+__all__ = [
+    "AddResult",
+    "Answer",
+    "Article",
+    "ArticleDraft",
+    "ArticleSummary",
+    "ChatTurn",
+    "Passage",
+    "Quote",
+    "ShortAnswer",
+    "StoredPassage",
+]
 
 
 @dataclass(frozen=True)
@@ -100,3 +111,37 @@ class ChatTurn:
     answer: str | None = None
     short_answer: str | None = None
     titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage with the metadata of its article, as retrieval needs it."""
+
+    passage: Passage
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """An article's metadata without its text."""
+
+    id: str
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+    passages: int
+    added_at: str
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one added article: ``added``, ``replaced`` or ``unchanged``."""
+
+    id: str
+    status: str
+    passages: int
+    title: str

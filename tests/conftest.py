@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from newsdesk.api.main import create_app
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.ingest.files import add_paths
+from newsdesk.qa.reader.reader import ExtractiveReader, load_reader
 
-from api.main import create_app
+from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
-from qa.embedding import SentenceTransformerEmbedder
-from qa.ingest import add_paths
-from qa.pipeline import Newsdesk
-from qa.reader.reader import ExtractiveReader, load_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

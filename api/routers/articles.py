@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, status
-
-from api.deps import get_desk, require_api_key
-from api.errors import JSON_BODY_ERRORS, error_responses
-from api.limits import BOUNDS
-from api.schemas import (
+from newsdesk.api.deps import get_desk, require_api_key
+from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses
+from newsdesk.api.limits import BOUNDS
+from newsdesk.api.schemas import (
     AddArticlesResponse,
     AddedArticle,
     ArticleIn,
@@ -19,9 +18,10 @@ from api.schemas import (
     ArticleSummaryOut,
     DeletedArticle,
 )
-from qa.errors import ArticleError
-from qa.pipeline import Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.types import ArticleDraft
+
+from newsdesk.desk import Newsdesk
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+from newsdesk.api.deps import get_desk
+from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses
+from newsdesk.api.schemas import AskRequest, AskResponse
 
-from api.deps import get_desk
-from api.errors import JSON_BODY_ERRORS, error_responses
-from api.schemas import AskRequest, AskResponse
-from qa.pipeline import Newsdesk
+from newsdesk.desk import Newsdesk
 
 router = APIRouter(tags=["ask"])
 

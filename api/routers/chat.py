@@ -14,15 +14,14 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
+from newsdesk.api.deps import get_conversations, get_desk, require_api_key
+from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses, status_for
+from newsdesk.api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
+from newsdesk.index.conversations import ConversationStore, StoredTurn
+from newsdesk.qa.errors import NewsdeskError, QueryError
+from newsdesk.qa.types import Answer, ChatTurn
 
-from api.deps import get_conversations, get_desk, require_api_key
-from api.errors import JSON_BODY_ERRORS, error_responses, status_for
-from api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
-from index.conversations import ConversationStore, StoredTurn
-from qa.chat import ChatTurn, resolve_followup
-from qa.errors import NewsdeskError, QueryError
-from qa.pipeline import Newsdesk
-from qa.types import Answer
+from newsdesk.desk import Newsdesk
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 log = logging.getLogger("newsdesk")
@@ -59,8 +58,7 @@ def _read(request: ChatRequest, desk: Newsdesk, conversations: ConversationStore
     if request.conversation_id is None:
         return _Turn(conversations.new_id(), True, request.message.strip())
     history = history_of(conversations.turns(request.conversation_id))
-    question = resolve_followup(history, request.message, desk.config.max_question_chars)
-    return _Turn(request.conversation_id, False, question.strip())
+    return _Turn(request.conversation_id, False, desk.conversation(history).interpret(request.message))
 
 
 @router.post("", response_model=ChatResponse, responses=_ERRORS)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+from newsdesk.api.deps import get_desk
+from newsdesk.api.schemas import HealthOut
 
-from api.deps import get_desk
-from api.schemas import HealthOut
-from qa.pipeline import Newsdesk
+from newsdesk.desk import Newsdesk
 
 router = APIRouter(tags=["health"])
 
@@ -21,5 +21,5 @@ def health(desk: Newsdesk = Depends(get_desk)) -> HealthOut:
         device=getattr(desk.embedder, "device", "cpu"),
         articles=articles,
         passages=passages,
-        vectors=len(desk.vectors),
+        vectors=desk.vector_count(),
     )

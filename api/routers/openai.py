@@ -16,10 +16,9 @@ from collections.abc import Iterator, Sequence
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
-
-from api.deps import get_desk
-from api.errors import JSON_BODY_ERRORS, error_responses
-from api.schemas import (
+from newsdesk.api.deps import get_desk
+from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses
+from newsdesk.api.schemas import (
     ChatCompletionChunkOut,
     ChatCompletionOut,
     ChatCompletionRequest,
@@ -31,9 +30,11 @@ from api.schemas import (
     OpenAIMessage,
     UsageOut,
 )
-from qa.chat import RECENT_TURNS, ChatTurn, resolve_followup
-from qa.pipeline import Newsdesk
-from qa.types import Answer
+from newsdesk.qa.chat.conversation import Conversation
+from newsdesk.qa.chat.followup import RECENT_TURNS
+from newsdesk.qa.types import Answer, ChatTurn
+
+from newsdesk.desk import Newsdesk
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -79,26 +80,25 @@ def completion_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def question_in(messages: Sequence[OpenAIMessage], max_chars: int) -> str:
+def question_in(messages: Sequence[OpenAIMessage], conversation: Conversation) -> str:
     """The last user message, read against the earlier user and assistant turns.
 
     Only the messages of the last ``2 * RECENT_TURNS`` turns are read: resolution looks back
     ``RECENT_TURNS`` turns, and resolving every message of a long request costs seconds each.
     """
-    history: list[ChatTurn] = []
     asked: str | None = None
     for message in messages[:-1][-4 * RECENT_TURNS :]:
         if message.role == "user":
             if asked is not None:
-                history.append(ChatTurn(asked))
-            asked = resolve_followup(history, message.text, max_chars).strip()
+                conversation.record(ChatTurn(asked))
+            asked = conversation.interpret(message.text)
         elif message.role == "assistant" and asked is not None:
             answer = _SOURCES.split(message.text, maxsplit=1)[0].strip()
-            history.append(ChatTurn(asked, None if answer.startswith("No supported answer") else answer))
+            conversation.record(ChatTurn(asked, None if answer.startswith("No supported answer") else answer))
             asked = None
     if asked is not None:
-        history.append(ChatTurn(asked))
-    return resolve_followup(history, messages[-1].text, max_chars)
+        conversation.record(ChatTurn(asked))
+    return conversation.interpret(messages[-1].text)
 
 
 def _chunks(completion_id: str, created: int, model: str, content: str, usage: UsageOut | None) -> Iterator[str]:
@@ -130,7 +130,7 @@ def chat_completions(
     support one) followed by numbered sources with verbatim quotes. With
     `"stream": true` it comes as `chat.completion.chunk` events and `[DONE]`.
     """
-    question = question_in(request.messages, desk.config.max_question_chars)
+    question = question_in(request.messages, desk.conversation())
     content = completion_text(desk.ask(question))
     completion_id, created, model = (
         f"chatcmpl-{secrets.token_urlsafe(18)}",

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from qa.reader.config import ReaderConfig, TrainingConfig
-from qa.reader.examples import ReadingExample
-from qa.reader.reader import ExtractiveReader
+from newsdesk.qa.reader.config import ReaderConfig, TrainingConfig
+from newsdesk.qa.reader.examples import ReadingExample
+from newsdesk.qa.reader.reader import ExtractiveReader
 
 __all__ = ["export_reader", "fit_logistic", "held_out_report"]
 
@@ -105,7 +105,7 @@ def export_reader(
     examples: int,
 ) -> None:
     """Save the model, score it on held-out questions, calibrate confidence there, write the card."""
-    from qa.reader.network import save_network
+    from newsdesk.qa.reader.network import save_network
 
     reader = ExtractiveReader(model, tokenizer, config, {"slope": 1.0, "bias": 0.0})
     metrics, margins, right = held_out_report(reader, held_out)
@@ -148,7 +148,7 @@ the window as the answer and [CLS] as "the answer is not here".
   {meta['training']['holdout_every_news_week']}th news week are held out.
 - **Trained**: {meta['steps']} steps over {meta['training_examples']} windows, created {meta['created']}.
 - **Command**: `newsdesk train-reader --out qa/reader/model` (or
-  `python -m qa.reader.train`), resumable from its `--work-dir`.
+  `python -m newsdesk.qa.reader.train`), resumable from its `--work-dir`.
 
 Settings:
 

@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.reader.config import TrainingConfig
-from qa.reader.windows import Window, window_around
-from qa.sentences import split_sentences
-from qa.text import content_terms
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.reader.config import TrainingConfig
+from newsdesk.qa.reader.windows import Window, window_around
+from newsdesk.qa.text import content_terms
 
 __all__ = ["ReadingExample", "TrainingSplit", "load_examples", "news_examples", "squad_examples"]
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.errors import IndexStateError
-from qa.reader.config import ReaderConfig
-from qa.reader.spans import SpanScore, best_span
+from newsdesk.qa.errors import IndexStateError
+from newsdesk.qa.reader.config import ReaderConfig
+from newsdesk.qa.reader.spans import SpanScore, best_span
 
 __all__ = ["SHIPPED_READER", "ExtractiveReader", "load_reader"]
 
@@ -48,8 +48,7 @@ class ExtractiveReader:
     def read(self, question: str, windows: Sequence[str]) -> list[SpanScore]:
         """The best span of every window (window character offsets), in the order given."""
         import torch
-
-        from qa.reader.encoding import encode_pairs
+        from newsdesk.qa.reader.encoding import encode_pairs
 
         results: list[SpanScore] = []
         size = self._config.batch_size
@@ -91,9 +90,8 @@ def load_reader(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
+    from newsdesk.qa.reader.network import base_model_dir, load_network
     from transformers import AutoTokenizer
-
-    from qa.reader.network import base_model_dir, load_network
 
     directory = directory or SHIPPED_READER
     if not (directory / "reader.json").is_file():

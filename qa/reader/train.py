@@ -2,12 +2,12 @@
 
 Run by hand, in the background (about 1-2 h on 2 CPU cores; minutes on a GPU)::
 
-    python -m qa.reader.train --out qa/reader/model      # resumes from --work-dir when stopped
+    python -m newsdesk.qa.reader.train --out qa/reader/model      # resumes from --work-dir when stopped
 
 Every setting is in :class:`TrainingConfig`; the example order, negatives and
 the new span head's initialisation follow its seed. A checkpoint is written
 every ``checkpoint_every`` steps and a restarted run resumes from it. At the
-end the model is exported (see :mod:`qa.reader.network`), scored on held-out
+end the model is exported (see :mod:`newsdesk.qa.reader.network`), scored on held-out
 examples, its confidence calibrated there, and a model card written.
 """
 
@@ -24,8 +24,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from qa.reader.config import ReaderConfig, TrainingConfig
-from qa.reader.examples import ReadingExample, TrainingSplit, load_examples
+from newsdesk.qa.reader.config import ReaderConfig, TrainingConfig
+from newsdesk.qa.reader.examples import ReadingExample, TrainingSplit, load_examples
 
 __all__ = ["main", "train"]
 
@@ -96,11 +96,10 @@ def train(
     ``export_only`` exports the latest checkpoint as it is, while training may go on elsewhere.
     """
     import torch
+    from newsdesk.qa.reader.encoding import encode_pairs, token_labels
+    from newsdesk.qa.reader.network import SHARED_WEIGHT, base_model_dir
     from transformers import AutoModelForQuestionAnswering
     from transformers import logging as hf_logging
-
-    from qa.reader.encoding import encode_pairs, token_labels
-    from qa.reader.network import SHARED_WEIGHT, base_model_dir
 
     hf_logging.set_verbosity_error()
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -164,7 +163,7 @@ def train(
         if (step + 1) % config.checkpoint_every == 0 or step + 1 == total:
             _save_checkpoint(checkpoint, model, optimizer, scheduler, step + 1)
     model.eval().to("cpu")
-    from qa.reader.card import export_reader
+    from newsdesk.qa.reader.card import export_reader
 
     trained = step if export_only else total
     export_reader(model, tokenizer, split.held_out, out, config, reader, steps=trained, examples=len(split.train))
@@ -172,7 +171,7 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``python -m qa.reader.train`` / ``newsdesk train-reader``."""
+    """Command-line entry: ``python -m newsdesk.qa.reader.train`` / ``newsdesk train-reader``."""
     parser = argparse.ArgumentParser(prog="newsdesk train-reader", description=__doc__.split("\n\n")[0])
     parser.add_argument("--squad", type=Path, default=DATA / "squad.json", help="SQuAD v1/v2 JSON training file")
     parser.add_argument("--news", type=Path, default=DATA / "realtimeqa.jsonl", help="news quiz JSONL training file")

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from newsdesk.api.limits import BOUNDS
+from newsdesk.api.main import create_app
+from newsdesk.qa.errors import IndexStateError
 
-from api.limits import BOUNDS
-from api.main import create_app
 from newsdesk.settings import Settings
-from qa.errors import IndexStateError
 
 API_KEY = "contract-key"
 KEY = {"X-API-Key": API_KEY}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from api.schemas import NOT_BLANK, AskRequest, digit_range_pattern
+from newsdesk.api.schemas import NOT_BLANK, AskRequest, digit_range_pattern
 
 
 @pytest.mark.parametrize(

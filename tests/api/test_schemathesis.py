@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from newsdesk.api.main import create_app
 
-from api.main import create_app
 from loadtest.server import free_port
 from newsdesk.settings import Settings
 

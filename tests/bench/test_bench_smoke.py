@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.types import ArticleDraft
 
 from bench.report import print_table
 from bench.run import Question, load_questions, main, run_benchmark
-from qa.embedding import SentenceTransformerEmbedder
-from qa.types import ArticleDraft
 
 TOPICS = [
     ("Harbour reopens after storm", "harbour", "ferries", "pier"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.cli import main
+from newsdesk.cli.main import main
 
 
 def run_chat(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], data_dir: Path, typed: str) -> str:

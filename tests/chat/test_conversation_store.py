@@ -7,10 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from index.conversations import ConversationStore, StoredTurn
-from qa.errors import NotFoundError
-from qa.types import Answer, Quote, ShortAnswer
+from newsdesk.index.conversations import ConversationStore, StoredTurn
+from newsdesk.qa.errors import NotFoundError
+from newsdesk.qa.types import Answer, Quote, ShortAnswer
 
 QUOTE = Quote(
     "Darchiev arrived.", "a1", "Darchiev Arrives", "https://example.org/a1", "2025-03-27", "Wire", 0, 17, 1.5, ("b2",)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from qa.chat import RECENT_TURNS, ChatTurn, resolve_followup, turn_from_answer
-from qa.types import Answer, Quote, ShortAnswer
+from newsdesk.qa.chat.followup import RECENT_TURNS, ChatTurn, resolve_followup, turn_from_answer
+from newsdesk.qa.types import Answer, Quote, ShortAnswer
 
 AMBASSADOR = ChatTurn(
     "Who is Russia's new ambassador to the United States?",

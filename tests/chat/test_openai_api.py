@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from newsdesk.qa.chat.conversation import Conversation
 
 AMBASSADOR = "Who is Russia's new ambassador to the United States?"
 # What openai.OpenAI(base_url=".../v1", api_key="sk-...").chat.completions.create(...) sends.
@@ -165,9 +166,9 @@ def test_the_endpoint_is_stateless(client: TestClient) -> None:
 
 
 def test_a_long_request_resolves_only_its_recent_turns(monkeypatch: pytest.MonkeyPatch) -> None:
-    import api.routers.openai as openai_router
-    from api.schemas import OpenAIMessage
-    from qa.chat import RECENT_TURNS, resolve_followup
+    import newsdesk.api.routers.openai as openai_router
+    from newsdesk.api.schemas import OpenAIMessage
+    from newsdesk.qa.chat.followup import RECENT_TURNS, resolve_followup
 
     calls: list[str] = []
 
@@ -175,7 +176,7 @@ def test_a_long_request_resolves_only_its_recent_turns(monkeypatch: pytest.Monke
         calls.append(message)
         return resolve_followup(history, message, max_chars)
 
-    monkeypatch.setattr(openai_router, "resolve_followup", counting)
+    monkeypatch.setattr("newsdesk.qa.chat.conversation.resolve_followup", counting)
     filler = [
         OpenAIMessage(role=role, content=f"Did the Mars rover {n} find water near Jezero crater?")
         for n in range(200) for role in ("user", "assistant")
@@ -184,7 +185,7 @@ def test_a_long_request_resolves_only_its_recent_turns(monkeypatch: pytest.Monke
         OpenAIMessage(role="user", content=AMBASSADOR),
         OpenAIMessage(role="assistant", content="Alexander Darchiev, Russia's new ambassador, arrived in Washington."),
     ]
-    asked = openai_router.question_in([*filler, *recent, OpenAIMessage(role="user", content="Where did he serve?")], 1000)
+    asked = openai_router.question_in([*filler, *recent, OpenAIMessage(role="user", content="Where did he serve?")], Conversation(max_question_chars=1000))
     assert "Darchiev" in asked
     # Each user message of the last 2 * RECENT_TURNS turns, and the question itself: not all 200.
     assert len(calls) == 2 * RECENT_TURNS + 1

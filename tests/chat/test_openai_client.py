@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from newsdesk.api.main import create_app
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
 
-from api.main import create_app
 from newsdesk.settings import Settings
-from qa.embedding import SentenceTransformerEmbedder
 
 openai = pytest.importorskip("openai")
 

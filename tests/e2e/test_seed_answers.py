@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from qa.pipeline import Newsdesk
+from newsdesk.desk import Newsdesk
 from tests.conftest import ROOT
 
 SEED_SET = ROOT / "eval" / "sets" / "seed.jsonl"

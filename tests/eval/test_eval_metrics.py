@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from eval.metrics import (
+from newsdesk.eval.metrics import (
     QuestionScore,
     aggregate,
     contains_answer,

@@ -8,8 +8,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-
-from eval.report import MetricChange, _json_attr, compare_metrics, render_report
+from newsdesk.eval.report import MetricChange, _json_attr, compare_metrics, render_report
 
 _VOID = frozenset({"meta", "input", "br", "hr", "img", "link", "wbr"})
 INJECTION = "<script>alert(1)</script> and </script><b>bold</b> & \"quoted\""

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from newsdesk.eval.questions import EvalQuestion, load_eval_set
+from newsdesk.eval.runner import InProcessTarget, run_eval
 
-from eval.questions import EvalQuestion, load_eval_set
-from eval.runner import InProcessTarget, run_eval
-from newsdesk.cli import main
-from qa.pipeline import Newsdesk
+from newsdesk.cli.main import main
+from newsdesk.desk import Newsdesk
 from tests.conftest import ROOT, SEEDS
 
 SEED_SET = ROOT / "eval" / "sets" / "seed.jsonl"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from newsdesk.index.datadir import STORE_FILE, VECTORS_FILE
+from newsdesk.index.store import ArticleStore
+from newsdesk.qa.errors import IndexLockedError, ModelMismatchError, NotFoundError
+from newsdesk.qa.types import ArticleDraft
 
-from index.store import ArticleStore
-from qa.errors import IndexLockedError, ModelMismatchError, NotFoundError
-from qa.pipeline import STORE_FILE, VECTORS_FILE, Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.desk import Newsdesk
 
 BODY = (
     "The city council approved the new budget on Monday. It raises spending on schools by ten percent. "
@@ -25,7 +26,7 @@ def draft(**overrides: str) -> ArticleDraft:
 
 
 def vector_ids(desk: Newsdesk) -> set[int]:
-    return set(desk.vectors.ids().tolist())
+    return set(desk._store.vectors.ids().tolist())
 
 
 def test_add_stores_article_passages_and_vectors(tmp_path: Path, hashing_embedder) -> None:
@@ -33,7 +34,7 @@ def test_add_stores_article_passages_and_vectors(tmp_path: Path, hashing_embedde
     result = desk.add_article(draft())
     assert (result.id, result.status) == ("budget-1", "added")
     article = desk.get_article("budget-1")
-    passages = desk.store.passages(desk.store.passage_ids().tolist())
+    passages = desk._store.articles.passages(desk._store.articles.passage_ids().tolist())
     assert len(passages) == result.passages > 0
     for stored in passages.values():
         assert article.text[stored.passage.start : stored.passage.end] == stored.passage.text
@@ -61,10 +62,10 @@ def test_same_id_replaces_old_passages_and_vectors(tmp_path: Path, hashing_embed
     assert vector_ids(desk).isdisjoint(old_ids)
     assert desk.counts() == (1, result.passages)
     assert "river flood" in desk.get_article("budget-1").text
-    assert desk.store.lexical_search('"budget"', 10) == [] or all(
-        pid in vector_ids(desk) for pid, _ in desk.store.lexical_search('"budget"', 10)
+    assert desk._store.articles.lexical_search('"budget"', 10) == [] or all(
+        pid in vector_ids(desk) for pid, _ in desk._store.articles.lexical_search('"budget"', 10)
     )
-    assert desk.store.lexical_search('"schools"', 10) == []  # old text gone from the BM25 index too
+    assert desk._store.articles.lexical_search('"schools"', 10) == []  # old text gone from the BM25 index too
     desk.close()
 
 
@@ -83,8 +84,8 @@ def test_remove_deletes_rows_vectors_and_lexical_entries(tmp_path: Path, hashing
     desk.add_article(draft())
     assert desk.remove_article("budget-1") > 0
     assert desk.counts() == (0, 0)
-    assert len(desk.vectors) == 0
-    assert desk.store.lexical_search('"budget"', 10) == []
+    assert len(desk._store.vectors) == 0
+    assert desk._store.articles.lexical_search('"budget"', 10) == []
     with pytest.raises(NotFoundError):
         desk.remove_article("budget-1")
     with pytest.raises(NotFoundError):
@@ -180,24 +181,24 @@ def test_store_transaction_rolls_back_on_error(tmp_path: Path) -> None:
 
 
 def test_passage_vectors_are_pooled_from_stored_sentence_vectors(tmp_path: Path, hashing_embedder) -> None:
-    from qa.embedding import pool_mean
-    from qa.sentences import split_sentences
+    from newsdesk.qa.embedding import pool_mean
+    from newsdesk.qa.ingest.sentences import split_sentences
 
     desk = Newsdesk(tmp_path, hashing_embedder)
     desk.add_article(draft())
     text = desk.get_article("budget-1").text
     sentence_vectors = hashing_embedder.embed([text[s:e] for s, e in split_sentences(text)])
-    for passage_id, stored in desk.store.passage_sentence_vectors():
-        passage = desk.store.passages([passage_id])[passage_id].passage
+    for passage_id, stored in desk._store.articles.passage_sentence_vectors():
+        passage = desk._store.articles.passages([passage_id])[passage_id].passage
         expected = sentence_vectors[passage.first_sentence : passage.last_sentence + 1]
         np.testing.assert_allclose(stored, expected, atol=2e-3)  # stored as float16
-        found = dict(desk.vectors.search(pool_mean(stored), 1))
+        found = dict(desk._store.vectors.search(pool_mean(stored), 1))
         assert passage_id in found and found[passage_id] > 0.999
     desk.close()
 
 
 def test_an_index_of_another_format_is_refused_clearly(tmp_path: Path, hashing_embedder) -> None:
-    from qa.errors import IndexStateError
+    from newsdesk.qa.errors import IndexStateError
 
     Newsdesk(tmp_path, hashing_embedder).close()
     store = ArticleStore(tmp_path / STORE_FILE)
@@ -209,24 +210,22 @@ def test_an_index_of_another_format_is_refused_clearly(tmp_path: Path, hashing_e
 
 
 def test_a_large_index_becomes_approximate_and_keeps_ids(tmp_path: Path, hashing_embedder) -> None:
-    from dataclasses import replace as with_
-
-    from qa.pipeline import PipelineConfig
+    from newsdesk.index.embedded import EmbeddedConfig
 
     desk = Newsdesk(tmp_path, hashing_embedder)
     for i in range(40):
         desk.add_article(draft(id=f"a{i}", title=f"Story {i}", text=f"Item {i} happened in town {i}. " + BODY))
     expected = vector_ids(desk)
     desk.close()
-    small_limit = with_(PipelineConfig(), approximate_above=20, nprobe=64)
-    reopened = Newsdesk(tmp_path, hashing_embedder, small_limit)
-    assert reopened.vectors.approximate
+    small_limit = EmbeddedConfig(approximate_above=20, nprobe=64)
+    reopened = Newsdesk(tmp_path, hashing_embedder, storage=small_limit)
+    assert reopened._store.vectors.approximate
     assert vector_ids(reopened) == expected
     reopened.remove_article("a3")
-    assert len(reopened.vectors) == reopened.counts()[1]
+    assert len(reopened._store.vectors) == reopened.counts()[1]
     reopened.close()
-    again = Newsdesk(tmp_path, hashing_embedder, small_limit)  # the IVF snapshot loads back
-    assert again.vectors.approximate and vector_ids(again) == set(again.store.passage_ids().tolist())
+    again = Newsdesk(tmp_path, hashing_embedder, storage=small_limit)  # the IVF snapshot loads back
+    assert again._store.vectors.approximate and vector_ids(again) == set(again._store.articles.passage_ids().tolist())
     again.close()
 
 

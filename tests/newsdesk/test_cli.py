@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from newsdesk.qa.embedding import DEFAULT_MODEL
+from newsdesk.qa.types import ArticleDraft
 
 from newsdesk import cli
-from qa.embedding import DEFAULT_MODEL
-from qa.pipeline import Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 
 BODY = "The harbour at Skerry Point reopened on Monday after the storm. Ferries run again from Tuesday."
@@ -27,7 +27,7 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(config: object) -> None:
         raise AssertionError("the embedding model was loaded")
 
-    monkeypatch.setattr("qa.embedding.load_embedder", refuse)
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", refuse)
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_add_loads_the_model_once_something_must_be_embedded(
         loaded.append(config)
         return HashingEmbedder(name=DEFAULT_MODEL)
 
-    monkeypatch.setattr("qa.embedding.load_embedder", load)
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", load)
     article = tmp_path / "ferries.txt"
     article.write_text("Ferries return\n\nFerries returned to Skerry Point on Tuesday, after the harbour reopened.\n")
     status, out, _ = run(["add", "--data-dir", str(data_dir), str(article)], capsys)
@@ -178,7 +178,7 @@ def test_errors_during_a_progress_bar_stay_on_their_own_lines(
 def test_ask_takes_the_date_and_source_filters(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("qa.embedding.load_embedder", lambda config: HashingEmbedder(name=DEFAULT_MODEL))
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", lambda config: HashingEmbedder(name=DEFAULT_MODEL))
     asked: dict[str, object] = {}
     real_ask = Newsdesk.ask
 
@@ -250,7 +250,7 @@ def test_listing_and_removing_never_import_torch(data_dir: Path, tmp_path: Path)
     empty.write_text("")
     script = (
         "import sys\n"
-        "from newsdesk.cli import main\n"
+        "from newsdesk.cli.main import main\n"
         f"codes = [main(['list', '--data-dir', {str(data_dir)!r}]),\n"
         f"         main(['remove', '--data-dir', {str(data_dir)!r}, 'roads', 'missing']),\n"
         f"         main(['add', '--data-dir', {str(data_dir)!r}, {str(empty)!r}])]\n"

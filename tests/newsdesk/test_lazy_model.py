@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
+from newsdesk.qa.embedding.lazy import LazyEmbedder, model_name
+from newsdesk.qa.errors import IndexStateError
 
-from newsdesk.lazy_model import LazyEmbedder, model_name
-from qa.embedding import DEFAULT_MODEL, EmbedderConfig
-from qa.errors import IndexStateError
 from tests.conftest import HashingEmbedder
 
 
@@ -19,7 +19,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[EmbedderConfig]:
         calls.append(config)
         return HashingEmbedder(name=model_name(config), dimension=64)
 
-    monkeypatch.setattr("qa.embedding.load_embedder", load)
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", load)
     return calls
 
 
@@ -44,6 +44,6 @@ def test_the_int8_backend_records_its_own_name(loads: list[EmbedderConfig]) -> N
 
 
 def test_a_model_that_names_itself_otherwise_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qa.embedding.load_embedder", lambda config: HashingEmbedder(name="surprise"))
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", lambda config: HashingEmbedder(name="surprise"))
     with pytest.raises(IndexStateError, match="calls itself 'surprise'"):
         LazyEmbedder(EmbedderConfig()).embed(["text"])

@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from qa.chunking import ChunkingConfig, split_into_passages
-from qa.cleaning import clean_text
-from qa.parsing import parse_file
-from qa.sentences import split_sentences
-from qa.types import Passage
+from newsdesk.qa.ingest.chunking import ChunkingConfig, split_into_passages
+from newsdesk.qa.ingest.cleaning import clean_text
+from newsdesk.qa.ingest.parsing import parse_file
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.types import Passage
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -4,10 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from qa.cleaning import BLANK_TEXT, clean_text, clean_title
-from qa.parsing import parse_file
-from qa.sentences import split_sentences
+from newsdesk.qa.ingest.cleaning import BLANK_TEXT, clean_text, clean_title
+from newsdesk.qa.ingest.parsing import parse_file
+from newsdesk.qa.ingest.sentences import split_sentences
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_b5eae39174161514.txt"
 

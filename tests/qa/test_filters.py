@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from qa.dates import NEWS_DATES
-from qa.errors import QueryError
-from qa.filters import PassageFilter, as_date
+from newsdesk.qa.dates import NEWS_DATES
+from newsdesk.qa.errors import QueryError
+from newsdesk.qa.retrieval.filters import PassageFilter, as_date
 
 
 @pytest.mark.parametrize(

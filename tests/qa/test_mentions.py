@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from qa.mentions import DATE, NAME, PERSON, PLACE, find_mentions
+from newsdesk.qa.chat.mentions import DATE, NAME, PERSON, PLACE, find_mentions
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder, load_embedder
+from newsdesk.qa.errors import IndexStateError, ModelMismatchError
+from newsdesk.qa.ingest.files import add_paths
 
 from newsdesk import cli
+from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
-from qa.embedding import EmbedderConfig, SentenceTransformerEmbedder, load_embedder
-from qa.errors import IndexStateError, ModelMismatchError
-from qa.ingest import add_paths
-from qa.pipeline import Newsdesk
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -41,7 +41,7 @@ def int8_config() -> EmbedderConfig:
 
 @pytest.fixture(scope="module")
 def int8(int8_config: EmbedderConfig):  # -> OnnxInt8Embedder, imported only when installed
-    from qa.onnx_embedding import OnnxInt8Embedder
+    from newsdesk.qa.embedding.onnx import OnnxInt8Embedder
 
     embedder = load_embedder(int8_config)
     assert isinstance(embedder, OnnxInt8Embedder)
@@ -61,7 +61,7 @@ def test_vectors_are_normalised_float32_rows(int8) -> None:
 
 
 def test_rows_come_back_in_input_order_across_length_sorted_batches(int8_config: EmbedderConfig) -> None:
-    from qa.onnx_embedding import OnnxInt8Embedder
+    from newsdesk.qa.embedding.onnx import OnnxInt8Embedder
 
     small_batches = OnnxInt8Embedder(EmbedderConfig(backend="onnx-int8", batch_size=2))
     together = small_batches.embed(SENTENCES)
@@ -86,7 +86,7 @@ def test_truncates_at_the_models_256_tokens(int8, embedder: SentenceTransformerE
 
 
 def test_query_cache_is_an_lru(int8_config: EmbedderConfig) -> None:
-    from qa.onnx_embedding import OnnxInt8Embedder
+    from newsdesk.qa.embedding.onnx import OnnxInt8Embedder
 
     cached = OnnxInt8Embedder(EmbedderConfig(backend="onnx-int8", query_cache_size=2))
     first = cached.embed_query("who won the cup?")

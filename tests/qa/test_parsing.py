@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from qa.dates import parse_date
-from qa.errors import ArticleError
-from qa.parsing import draft_from_mapping, expand_paths, parse_file, parse_text
-from qa.types import ArticleDraft
+from newsdesk.qa.dates import parse_date
+from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.ingest.parsing import draft_from_mapping, expand_paths, parse_file, parse_text
+from newsdesk.qa.types import ArticleDraft
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_b5eae39174161514.txt"
 

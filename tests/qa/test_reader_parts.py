@@ -8,13 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from qa.reader.card import fit_logistic
-from qa.reader.config import ReaderConfig, TrainingConfig
-from qa.reader.examples import news_examples, squad_examples
-from qa.reader.spans import best_span
-from qa.reader.windows import window_around
-from qa.sentences import split_sentences
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.reader.card import fit_logistic
+from newsdesk.qa.reader.config import ReaderConfig, TrainingConfig
+from newsdesk.qa.reader.examples import news_examples, squad_examples
+from newsdesk.qa.reader.spans import best_span
+from newsdesk.qa.reader.windows import window_around
 
 DOCUMENT = "First one. Second one here. Third one! Fourth and last."
 
@@ -73,10 +72,9 @@ def test_best_span_of_an_empty_window_is_never_chosen() -> None:
 
 
 def test_token_labels_mark_the_gold_span_and_cls_for_none() -> None:
+    from newsdesk.qa.reader.encoding import encode_pairs, token_labels
+    from newsdesk.qa.reader.network import base_model_dir
     from transformers import AutoTokenizer
-
-    from qa.reader.encoding import encode_pairs, token_labels
-    from qa.reader.network import base_model_dir
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
     text = "The summit was held in The Hague in June."
@@ -88,10 +86,9 @@ def test_token_labels_mark_the_gold_span_and_cls_for_none() -> None:
 
 
 def test_long_questions_keep_their_end() -> None:
+    from newsdesk.qa.reader.encoding import question_tail
+    from newsdesk.qa.reader.network import base_model_dir
     from transformers import AutoTokenizer
-
-    from qa.reader.encoding import question_tail
-    from qa.reader.network import base_model_dir
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
     question = "background " * 100 + "Who won the race?"

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-
-from index.store import StoredPassage
-from qa.answering import ScoredSentence
-from qa.reader.spans import SpanScore
-from qa.reading import answer_by_reading
-from qa.sentences import split_sentences
-from qa.types import Passage
+from newsdesk.qa.answering.reading import answer_by_reading
+from newsdesk.qa.answering.scoring import ScoredSentence
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.reader.spans import SpanScore
+from newsdesk.qa.types import Passage, StoredPassage
 
 ARTICLE = (
     "Leaders met in Kananaskis on Monday. Canada hosted the G7 summit this year. "

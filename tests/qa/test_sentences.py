@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from qa.sentences import split_sentences
+from newsdesk.qa.ingest.sentences import split_sentences
 
 
 def sentences_of(text: str) -> list[str]:

@@ -12,15 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from newsdesk.index.datadir import STORE_FILE
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.errors import IndexLockedError, NotFoundError
+from newsdesk.qa.ingest.chunking import split_into_passages
+from newsdesk.qa.ingest.cleaning import clean_text
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.types import Answer, ArticleDraft
 
 from newsdesk import cli
-from qa.chunking import split_into_passages
-from qa.cleaning import clean_text
-from qa.embedding import SentenceTransformerEmbedder
-from qa.errors import IndexLockedError, NotFoundError
-from qa.pipeline import STORE_FILE, Newsdesk
-from qa.sentences import split_sentences
-from qa.types import Answer, ArticleDraft
+from newsdesk.desk import Newsdesk
 
 ANIMALS = ("otter", "heron", "badger", "lynx", "falcon", "marmot", "gecko", "ibis", "stoat", "puffin")
 TOWNS = ("Belbrook", "Corwick", "Dunmere", "Fenholt", "Galthorpe", "Harcombe", "Kelford", "Morvale",
@@ -54,7 +55,7 @@ def town_article(number: int) -> ArticleDraft:
 
 def expected_passages(desk: Newsdesk, draft: ArticleDraft) -> int:
     assert draft.id is not None
-    return len(split_into_passages(draft.id, clean_text(draft.text), desk.config.chunking))
+    return len(split_into_passages(draft.id, clean_text(draft.text), desk._config.chunking))
 
 
 def half_present_articles(store_path: Path, expected: dict[str, int]) -> list[str]:
@@ -93,8 +94,8 @@ def assert_whole_in_index(desk: Newsdesk, article_id: str, expected: int) -> Non
     finally:
         db.close()
     assert len(ids) == expected, f"{article_id} has {len(ids)} of {expected} passages"
-    assert {pid for pid, _ in desk.store.passage_sentence_vectors(ids)} == set(ids)
-    assert set(ids) <= set(desk.vectors.ids().tolist())
+    assert {pid for pid, _ in desk._store.articles.passage_sentence_vectors(ids)} == set(ids)
+    assert set(ids) <= set(desk._store.vectors.ids().tolist())
 
 
 def run_together(*jobs: Callable[[], None]) -> None:
@@ -173,8 +174,8 @@ def test_questions_during_adds_and_removes_see_whole_articles_and_verbatim_quote
                 assert_whole_in_index(desk, article_id, expected[article_id])
         articles, passages = desk.counts()
         assert articles == 14 + len(expected) - len(removed_ids)
-        assert passages == len(desk.vectors)
-        assert np.array_equal(np.sort(desk.vectors.ids()), desk.store.passage_ids())
+        assert passages == len(desk._store.vectors)
+        assert np.array_equal(np.sort(desk._store.vectors.ids()), desk._store.articles.passage_ids())
         assert half_present_articles(writable_seed_dir / STORE_FILE, expected) == []
 
         # The writes really took effect: a kept article answers, a removed one is gone from answers.
@@ -196,7 +197,7 @@ def test_an_article_replaced_while_a_question_reads_it_gives_no_mangled_quote(
         for text in (after, before):  # ends holding `before`
             desk.add_article(ArticleDraft(title="Belbrook mascot", text=text, id="belbrook"))
             versions.append(desk.get_article("belbrook").text)
-        sentences_of = desk.store.sentences_of_passages
+        sentences_of = desk._store.sentences_of_passages
         replaced = []
 
         def replace_first(ids):  # type: ignore[no-untyped-def]
@@ -204,7 +205,7 @@ def test_an_article_replaced_while_a_question_reads_it_gives_no_mangled_quote(
                 replaced.append(desk.add_article(ArticleDraft(title="Belbrook mascot", text=after, id="belbrook")))
             return sentences_of(ids)
 
-        monkeypatch.setattr(desk.store, "sentences_of_passages", replace_first)
+        monkeypatch.setattr(desk._store, "sentences_of_passages", replace_first)
         answer = desk.ask("What is the mascot of Belbrook?", top_k=10)
         assert replaced and replaced[0].status == "replaced"
         spans = {(s, e, text[s:e]) for text in versions for s, e in split_sentences(text)}
@@ -246,7 +247,7 @@ def test_a_second_writer_is_refused_while_one_holds_the_index(
     article = tmp_path / "harbour-news.txt"
     article.write_text("Harbour reopens\n\nThe harbour at Skerry Point reopened on Monday after a storm.\n")
     # The CLI loads its own model; hand it the session's (the lock, not the model, is under test).
-    monkeypatch.setattr("qa.embedding.SentenceTransformerEmbedder", lambda config=None: embedder)
+    monkeypatch.setattr("newsdesk.qa.embedding.sentence_transformer.SentenceTransformerEmbedder", lambda config=None: embedder)
     holder = Newsdesk(writable_seed_dir, embedder)
     try:
         for _ in range(2):  # a refused attempt must not release the holder's lock on its way out

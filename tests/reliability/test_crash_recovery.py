@@ -11,14 +11,15 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from newsdesk.index.datadir import STORE_FILE, VECTORS_FILE
+from newsdesk.index.vectors import VectorIndex
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.ingest.chunking import split_into_passages
+from newsdesk.qa.ingest.sentences import split_sentences
 
-from index.vectors import VectorIndex
 from loadtest.server import LocalServer
 from loadtest.workload import load_article
-from qa.chunking import split_into_passages
-from qa.embedding import SentenceTransformerEmbedder
-from qa.pipeline import STORE_FILE, VECTORS_FILE, Newsdesk
-from qa.sentences import split_sentences
+from newsdesk.desk import Newsdesk
 
 CRASHES = 3
 STARTUP_TIMEOUT_S = 120.0
@@ -87,11 +88,11 @@ def assert_store_is_whole(data_dir: Path, embedder: SentenceTransformerEmbedder)
         for article_id, spans in stored.items():
             text = texts[article_id]
             assert sentences.get(article_id) == len(split_sentences(text)), article_id
-            expected = split_into_passages(article_id, text, desk.config.chunking)
+            expected = split_into_passages(article_id, text, desk._config.chunking)
             assert spans == [(p.start, p.end) for p in expected], f"{article_id} is stored with the wrong passages"
-        passage_ids = desk.store.passage_ids()
-        assert len({pid for pid, _ in desk.store.passage_sentence_vectors(None)}) == len(passage_ids)
-        assert np.array_equal(np.sort(desk.vectors.ids()), passage_ids)
+        passage_ids = desk._store.articles.passage_ids()
+        assert len({pid for pid, _ in desk._store.articles.passage_sentence_vectors(None)}) == len(passage_ids)
+        assert np.array_equal(np.sort(desk._store.vectors.ids()), passage_ids)
     finally:
         desk.close()
     return len(stored)

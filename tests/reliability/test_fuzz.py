@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.ingest.parsing import SUPPORTED_SUFFIXES, parse_text
+from newsdesk.qa.types import ArticleDraft
 
-from qa.errors import ArticleError
-from qa.parsing import SUPPORTED_SUFFIXES, parse_text
-from qa.pipeline import Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.desk import Newsdesk
 
 # Any JSON value, with the odd characters that break naive code.
 ODD_TEXT = st.text(
@@ -87,11 +87,11 @@ def test_any_article_indexes_with_valid_offsets_or_is_refused(tmp_path: Path, ha
             assert str(exc)
             return
         article = desk.get_article(result.id)
-        stored = desk.store.passages(desk.store.passage_ids().tolist())
+        stored = desk._store.articles.passages(desk._store.articles.passage_ids().tolist())
         for entry in stored.values():
             passage = entry.passage
             assert article.text[passage.start : passage.end] == passage.text
-        assert set(desk.vectors.ids().tolist()) == set(stored)
+        assert set(desk._store.vectors.ids().tolist()) == set(stored)
         desk.remove_article(result.id)
     finally:
         desk.close()

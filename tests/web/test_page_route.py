@@ -6,8 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-
-from api.routers.page import STATIC_DIR
+from newsdesk.api.routers.page import STATIC_DIR
 
 EXTERNAL_REFERENCE = re.compile(
     r"""(?:\b(?:src|href|action)\s*=\s*["']?|url\(\s*["']?|@import\s+["']?|fetch\(\s*["'`])(?:https?:)?//""",

@@ -25,14 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
-
-from index.store import StoredPassage
-from qa.embedding import pool_mean
-from qa.retrieval import Candidate
-from qa.short_answer import AnswerType, answer_type, pick_short_answer
-from qa.text import STOPWORDS, content_terms, stem, tokens
-from qa.timeframe import TimeWindow
-from qa.types import Answer, Passage, Quote, ShortAnswer
+from newsdesk.qa.answering.short_answer import AnswerType, answer_type, pick_short_answer
+from newsdesk.qa.embedding import pool_mean
+from newsdesk.qa.retrieval.fusion import Candidate
+from newsdesk.qa.retrieval.timeframe import TimeWindow
+from newsdesk.qa.text import STOPWORDS, content_terms, stem, tokens
+from newsdesk.qa.types import Answer, Passage, Quote, ShortAnswer, StoredPassage
 
 __all__ = [
     "NO_ANSWER_MESSAGE",
@@ -67,7 +65,7 @@ class AnsweringConfig:
         reading_budget: Best-scored sentences the reading model reads (when there is one).
         reading_neighbours: Sentences read on each side of a candidate.
         reading_evidence_weight: Weight of the sentence score beside the reader's
-            margin when ranking what was read (see :mod:`qa.reading`).
+            margin when ranking what was read (see :mod:`newsdesk.qa.answering.reading`).
         reader_abstain_below: The reader's confidence under which no answer is given.
     """
 

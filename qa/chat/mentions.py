@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa.text import STOPWORDS
+from newsdesk.qa.text import STOPWORDS
 
 __all__ = ["DEMONYMS", "Mention", "find_mentions", "maybe_person", "noun_phrases"]
 

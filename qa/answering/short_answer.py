@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.text import STOPWORDS, content_terms, stem
+from newsdesk.qa.text import STOPWORDS, content_terms, stem
 
 __all__ = ["AnswerType", "ScoredSpan", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
 

@@ -14,12 +14,11 @@ HELP = (
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from newsdesk.cli import _open_desk, _print_answer, _settings
-    from qa.chat import ChatTurn, resolve_followup, turn_from_answer
-    from qa.errors import QueryError
+    from newsdesk.cli.main import _open_desk, _print_answer, _settings
+    from newsdesk.qa.errors import QueryError
 
     desk = _open_desk(_settings(args), writer=False, reading=True)
-    history: list[ChatTurn] = []
+    conversation = desk.conversation()
     print(HELP)
     try:
         while True:
@@ -31,12 +30,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if message in ("/quit", "/exit"):
                 break
             if message == "/new":
-                history = []
+                conversation.restart()
                 print("(new conversation)")
                 continue
             if not message:
                 continue
-            question = resolve_followup(history, message, desk.config.max_question_chars).strip()
+            question = conversation.interpret(message)
             if question != message:
                 print(f"(read as: {question})")
             try:
@@ -46,7 +45,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 continue
             print()
             _print_answer(answer)
-            history.append(turn_from_answer(answer))
+            conversation.record_answer(answer)
     finally:
         desk.close()
     return 0

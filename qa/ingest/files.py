@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from qa.errors import ArticleError, NewsdeskError
-from qa.parsing import expand_paths, parse_file
-from qa.pipeline import AddResult, Newsdesk
-from qa.types import ArticleDraft
+from newsdesk.qa.errors import ArticleError, NewsdeskError
+from newsdesk.qa.ingest.parsing import expand_paths, parse_file
+from newsdesk.qa.types import AddResult, ArticleDraft
 
-__all__ = ["FileOutcome", "add_paths"]
+__all__ = ["ArticleSink", "FileOutcome", "add_paths"]
+
+
+class ArticleSink(Protocol):
+    """Where parsed articles go (a :class:`newsdesk.desk.Newsdesk`)."""
+
+    def add_batch(self, items: Sequence[tuple[ArticleDraft, str | None]]) -> list[AddResult | NewsdeskError]: ...
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class FileOutcome:
 
 
 def add_paths(
-    desk: Newsdesk,
+    desk: ArticleSink,
     arguments: Iterable[str],
     on_file: Callable[[FileOutcome], None] | None = None,
     batch_articles: int = 64,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsdesk.cli import UsageError
+from newsdesk.cli.main import UsageError
 from newsdesk.settings import Settings
 
 __all__ = ["register"]
@@ -56,7 +56,7 @@ def print_metrics(metrics: dict[str, float], baseline: dict[str, Any] | None) ->
         for name, value in rows:
             print(f"  {name:24} {_format(name, value):>10}")
         return
-    from eval.report import compare_metrics
+    from newsdesk.eval.report import compare_metrics
 
     changes = {c.name: c for c in compare_metrics(metrics, baseline.get("metrics", {}))}
     print(f"  {'metric':24} {'now':>10} {'before':>10} {'change':>9}")
@@ -71,14 +71,15 @@ def print_metrics(metrics: dict[str, float], baseline: dict[str, Any] | None) ->
 
 def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any], Any]:
     """Build what answers the questions; returns (target, settings, closer)."""
-    from eval.runner import HttpTarget, InProcessTarget
+    from newsdesk.eval.runner import HttpTarget, InProcessTarget
 
     if args.url:
         if args.corpus:
             raise UsageError("--corpus indexes in-process; it cannot be combined with --url")
         return HttpTarget(args.url, api_key=os.environ.get("NEWSDESK_API_KEY")), {"url": args.url}, None
-    from qa.embedding import load_embedder
-    from qa.pipeline import Newsdesk, PipelineConfig
+    from newsdesk.desk import Newsdesk
+    from newsdesk.qa.embedding import load_embedder
+    from newsdesk.qa.pipeline.config import PipelineConfig
 
     settings = Settings.from_env(data_dir=args.data_dir, model=args.model, backend=args.backend, reader=args.reader)
     embedder = load_embedder(settings.embedder_config())
@@ -87,9 +88,9 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
     data_dir = settings.data_dir
     run_settings: dict[str, Any] = {"model": embedder.name, "device": embedder.device, "reader": settings.reader}
     if args.corpus:
-        from eval.corpus import cached_corpus_index
-
         from tqdm import tqdm
+
+        from newsdesk.eval.corpus import cached_corpus_index
 
         bar = tqdm(unit="article", desc="indexing corpus", file=sys.stderr, disable=None)
 
@@ -111,8 +112,8 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
 
 def _load(args: argparse.Namespace) -> tuple[Callable[..., dict[str, Any]], int, str]:
     """The eval to run (questions or conversations), how many questions it asks, and what it holds."""
-    from eval.questions import is_conversation_set, load_conversation_set, load_eval_set
-    from eval.runner import run_conversation_eval, run_eval
+    from newsdesk.eval.questions import is_conversation_set, load_conversation_set, load_eval_set
+    from newsdesk.eval.runner import run_conversation_eval, run_eval
 
     if is_conversation_set(args.set):
         conversations = load_conversation_set(args.set)[: args.limit or None]
@@ -135,7 +136,7 @@ def _load(args: argparse.Namespace) -> tuple[Callable[..., dict[str, Any]], int,
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.questions import EvalSetError
+    from newsdesk.eval.questions import EvalSetError
 
     try:
         run, asked, described = _load(args)
@@ -164,7 +165,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
         print(f"results written to {args.out}")
     if args.report:
-        from eval.report import render_report
+        from newsdesk.eval.report import render_report
 
         Path(args.report).write_text(render_report(results, baseline), encoding="utf-8")
         print(f"report written to {args.report}")

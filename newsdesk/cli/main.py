@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.qa.embedding import BACKENDS
+from newsdesk.qa.errors import IndexLockedError, NewsdeskError, NotFoundError
+from newsdesk.qa.types import Answer
 from newsdesk.settings import Settings
-from qa.embedding import BACKENDS
-from qa.errors import IndexLockedError, NewsdeskError, NotFoundError
-from qa.types import Answer
 
 if TYPE_CHECKING:
-    from newsdesk.lazy_model import LazyEmbedder
+    from newsdesk.qa.embedding.lazy import LazyEmbedder
 
 __all__ = ["UsageError", "main"]
 
@@ -38,9 +38,9 @@ READY_CHECK = "Is the model loaded?"
 
 def _lazy_embedder(settings: Settings) -> LazyEmbedder:
     """The configured embedding model, loaded only when something is embedded."""
-    from index.store import recorded_model
-    from newsdesk.lazy_model import LazyEmbedder
-    from qa.pipeline import STORE_FILE
+    from newsdesk.index.datadir import STORE_FILE
+    from newsdesk.index.store import recorded_model
+    from newsdesk.qa.embedding.lazy import LazyEmbedder
 
     return LazyEmbedder(settings.embedder_config(), recorded_model(settings.data_dir / STORE_FILE))
 
@@ -51,7 +51,7 @@ def _open_desk(settings: Settings, writer: bool, reading: bool = False):  # -> N
     The embedding model loads only when something is embedded, so a command
     that lists, removes, or fails on a locked index or bad input answers at once.
     """
-    from qa.pipeline import Newsdesk
+    from newsdesk.desk import Newsdesk
 
     reader = settings.load_reader() if reading else None
     return Newsdesk(settings.data_dir, _lazy_embedder(settings), writer=writer, reader=reader)
@@ -72,8 +72,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from qa.ingest import FileOutcome, add_paths
-    from qa.parsing import expand_paths
+    from newsdesk.qa.ingest.files import FileOutcome, add_paths
+    from newsdesk.qa.ingest.parsing import expand_paths
 
     files = [str(p) for p in expand_paths(args.paths)]
     desk = _open_desk(_settings(args), writer=True)
@@ -116,8 +116,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     # The store alone: listing needs neither the vectors nor the model, and a missing index is empty.
-    from index.store import ArticleStore
-    from qa.pipeline import STORE_FILE
+    from newsdesk.index.datadir import STORE_FILE
+    from newsdesk.index.store import ArticleStore
 
     articles, total = [], 0
     path = _settings(args).data_dir / STORE_FILE
@@ -143,8 +143,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from index.store import recorded_model
-    from qa.pipeline import STORE_FILE
+    from newsdesk.index.datadir import STORE_FILE
+    from newsdesk.index.store import recorded_model
 
     settings = _settings(args)
     # An index that records no model has never held an article: nothing to remove, no model to load.
@@ -188,7 +188,7 @@ def _print_answer(answer: Answer) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from api.schemas import AskResponse
+    from newsdesk.api.schemas import AskResponse
 
     desk = _open_desk(_settings(args), writer=False, reading=True)
     try:
@@ -243,7 +243,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         embedder = _lazy_embedder(settings)
         # Open the index once now, so that a locked, foreign or unreadable one is a one-line error
         # before any model loads (the app opens it again at start-up).
-        from qa.pipeline import Newsdesk
+        from newsdesk.desk import Newsdesk
 
         try:
             Newsdesk(settings.data_dir, embedder).close()
@@ -258,7 +258,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         import uvicorn
 
-        from api.main import create_app
+        from newsdesk.api.main import create_app
 
         class Server(uvicorn.Server):
             async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -362,19 +362,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_eval(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from newsdesk.eval_command import register
+    from newsdesk.cli.eval_command import register
 
     register(sub, common)
 
 
 def _register_chat(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from newsdesk.chat_command import register
+    from newsdesk.cli.chat_command import register
 
     register(sub, common)
 
 
 def _register_train(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from newsdesk.train_command import register
+    from newsdesk.cli.train_command import register
 
     register(sub, common)
 
@@ -391,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="newsdesk: %(message)s")
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["train-reader"]:  # its own parser: every option after it is the trainer's
-        from newsdesk.train_command import run_trainer
+        from newsdesk.cli.train_command import run_trainer
 
         return run_trainer(arguments[1:])
     args = build_parser().parse_args(arguments)

@@ -1,7 +1,7 @@
 """Answering by reading: a trained reader picks the answer span among the best candidate sentences.
 
-Sentence scoring (:mod:`qa.answering`) narrows a question to a few candidate
-sentences cheaply. Each is read with its neighbours (:mod:`qa.reader.windows`)
+Sentence scoring (:mod:`newsdesk.qa.answering.scoring`) narrows a question to a few candidate
+sentences cheaply. Each is read with its neighbours (:mod:`newsdesk.qa.reader.windows`)
 by the extractive reader, which scores every span of the window as the answer
 and also "the answer is not here". The span with the largest margin over "not
 here" is the answer: ``short_answer`` is that span, ``answer`` the sentence
@@ -21,11 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
-
-from qa.answering import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates
-from qa.reader.spans import SpanScore
-from qa.reader.windows import Window, window_around
-from qa.types import Answer, Passage, Quote, ShortAnswer
+from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates
+from newsdesk.qa.reader.spans import SpanScore
+from newsdesk.qa.reader.windows import Window, window_around
+from newsdesk.qa.types import Answer, Passage, Quote, ShortAnswer
 
 __all__ = ["Reader", "Reading", "answer_by_reading", "read_candidates"]
 
@@ -33,7 +32,7 @@ SentenceLookup = Callable[[Passage], list[tuple[int, int, np.ndarray]]]
 
 
 class Reader(Protocol):
-    """What answering needs of a reading model (see :class:`qa.reader.reader.ExtractiveReader`)."""
+    """What answering needs of a reading model (see :class:`newsdesk.qa.reader.reader.ExtractiveReader`)."""
 
     def read(self, question: str, windows: Sequence[str]) -> list[SpanScore]: ...
 
@@ -139,7 +138,7 @@ def answer_by_reading(
 
     Args:
         question: The question as asked.
-        scored: Candidate sentences, best first (from :func:`qa.answering.score_sentences`).
+        scored: Candidate sentences, best first (from :func:`newsdesk.qa.answering.scoring.score_sentences`).
         sentences_of: The stored ``(start, end, vector)`` of a passage's sentences.
         reader: The reading model.
         top_k: Quotes to return.

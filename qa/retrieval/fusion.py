@@ -1,15 +1,12 @@
-"""Hybrid passage retrieval: dense (FAISS) and lexical (FTS5 BM25), fused by reciprocal rank."""
+"""Hybrid retrieval's backend-free parts: the settings, the lexical terms and reciprocal-rank fusion."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
-import numpy as np
+from newsdesk.qa.text import STOPWORDS, tokens
 
-from qa.text import STOPWORDS, tokens
-
-__all__ = ["Candidate", "RetrievalConfig", "fts_query", "fuse_rankings", "retrieve"]
+__all__ = ["Candidate", "RetrievalConfig", "fuse_rankings", "query_terms"]
 
 
 @dataclass(frozen=True)
@@ -43,25 +40,17 @@ class Candidate:
     lexical_rank: int | None
 
 
-class DenseSearcher(Protocol):
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]: ...
+def query_terms(question: str, common: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The question's words worth a lexical search, in order, each once.
 
-
-class LexicalSearcher(Protocol):
-    def lexical_search(self, match_query: str, k: int) -> list[tuple[int, float]]: ...
-
-
-def fts_query(question: str, common: frozenset[str] = frozenset()) -> str:
-    """Turn a question into an FTS5 OR-query of its meaningful words, each quoted.
-
-    Quoting every term keeps FTS5 syntax characters in the question from being
-    read as operators. Words in ``common`` (found in a large share of the
-    passages) are left out: they barely move BM25 scores but make SQLite
-    score most of the index.
+    Stopwords and one-letter words go (numbers stay). Words in ``common``
+    (found in a large share of the passages) go too when anything else is
+    left: they barely move BM25 scores but make the store score most of the
+    index.
     """
     terms = [t for t in dict.fromkeys(tokens(question)) if (t not in STOPWORDS and len(t) > 1) or t.isdigit()]
     kept = [t for t in terms if t not in common] or terms
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in kept if t.replace('"', ""))
+    return tuple(kept)
 
 
 def fuse_rankings(
@@ -81,29 +70,3 @@ def fuse_rankings(
         candidates.append(Candidate(pid, score, dense_score.get(pid), dense_rank.get(pid), lexical_rank.get(pid)))
     candidates.sort(key=lambda c: -c.score)
     return candidates
-
-
-def retrieve(
-    question: str,
-    vector: np.ndarray,
-    dense: DenseSearcher,
-    lexical: LexicalSearcher,
-    config: RetrievalConfig,
-    common: frozenset[str] = frozenset(),
-) -> list[Candidate]:
-    """Find candidate passages for a question by both retrievers.
-
-    Args:
-        question: The question text (for BM25).
-        vector: Its normalised embedding (for FAISS).
-        dense: The vector index.
-        lexical: The store's BM25 index.
-        config: Candidate counts and fusion settings.
-        common: Question words too frequent to be worth a lexical search.
-
-    Returns:
-        Fused candidates, best first.
-    """
-    dense_hits = dense.search(vector, config.dense_k)
-    lexical_hits = lexical.lexical_search(fts_query(question, common), config.lexical_k) if config.lexical_k > 0 else []
-    return fuse_rankings(dense_hits, lexical_hits, config)

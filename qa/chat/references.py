@@ -1,7 +1,7 @@
 """Reference words in a chat message, and what the earlier turns say they point at.
 
 A reference word is replaced by its most likely antecedent, picked by rules
-from the mentions and noun phrases of the earlier turns (:mod:`qa.mentions`),
+from the mentions and noun phrases of the earlier turns (:mod:`newsdesk.qa.chat.mentions`),
 newest turn first:
 
 - he/she/his: the answer to a "who" question, else the person the question
@@ -27,7 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.mentions import (
+from newsdesk.qa.answering.short_answer import AnswerType, answer_type
+from newsdesk.qa.chat.mentions import (
     AUXILIARIES,
     DATE,
     DEMONYMS,
@@ -39,9 +40,8 @@ from qa.mentions import (
     maybe_person,
     noun_phrases,
 )
-from qa.short_answer import AnswerType, answer_type
-from qa.text import stem
-from qa.types import ChatTurn
+from newsdesk.qa.text import stem
+from newsdesk.qa.types import ChatTurn
 
 __all__ = ["Antecedents", "possessive", "replace_references"]
 

@@ -13,7 +13,7 @@ Rules, no model, no I/O:
   package"); "And the second round?" swaps the phrase with the same head noun;
   anything else is appended ("..., and what about X?").
 - Otherwise each reference word (he, they, it, there, that, that summit) is
-  replaced by what the earlier turns point at (:mod:`qa.references`).
+  replaced by what the earlier turns point at (:mod:`newsdesk.qa.chat.references`).
 - A message with nothing to resolve is returned exactly as typed.
 """
 
@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.mentions import AUXILIARIES, DATE, DEMONYMS, PLACE, Mention, find_mentions, noun_phrases
-from qa.references import Antecedents, possessive, replace_references
-from qa.text import stem
-from qa.types import Answer, ChatTurn
+from newsdesk.qa.chat.mentions import AUXILIARIES, DATE, DEMONYMS, PLACE, Mention, find_mentions, noun_phrases
+from newsdesk.qa.chat.references import Antecedents, possessive, replace_references
+from newsdesk.qa.text import stem
+from newsdesk.qa.types import Answer, ChatTurn
 
 __all__ = ["ChatTurn", "resolve_followup", "turn_from_answer"]
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from qa.dates import parse_date
-from qa.errors import ArticleError
-from qa.types import ArticleDraft
+from newsdesk.qa.dates import parse_date
+from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.types import ArticleDraft
 
 __all__ = ["SUPPORTED_SUFFIXES", "draft_from_mapping", "expand_paths", "parse_file", "parse_text"]
 

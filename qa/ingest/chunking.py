@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.sentences import split_sentences
-from qa.types import Passage
+from newsdesk.qa.ingest.sentences import split_sentences
+from newsdesk.qa.types import Passage
 
 __all__ = ["ChunkingConfig", "split_into_passages"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from index.store import StoredPassage
-from qa.dates import NEWS_DATES, parse_date
-from qa.errors import QueryError
+from newsdesk.qa.dates import NEWS_DATES, parse_date
+from newsdesk.qa.errors import QueryError
+from newsdesk.qa.types import StoredPassage
 
 __all__ = ["PassageFilter", "as_date"]
 
@@ -17,7 +17,7 @@ def as_date(value: date | str | None, name: str) -> date | None:
 
     Raises:
         QueryError: The string is not a date, or the date is outside
-            :data:`~qa.dates.NEWS_DATES` (reading "last week" against
+            :data:`~newsdesk.qa.dates.NEWS_DATES` (reading "last week" against
             0001-01-01 would run off the calendar).
     """
     if value is None:

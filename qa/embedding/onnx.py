@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 
 import numpy as np
-
-from qa.embedding import DEFAULT_MODEL, EmbedderConfig, QueryCache, resolve_model_path
-from qa.errors import IndexStateError
+from newsdesk.qa.embedding.base import DEFAULT_MODEL, EmbedderConfig, QueryCache, resolve_model_path
+from newsdesk.qa.errors import IndexStateError
 
 __all__ = ["INT8_MODEL", "MAX_SEQ_LENGTH", "OnnxInt8Embedder"]
 
@@ -33,7 +32,7 @@ def _cpu_count() -> int:
 
 
 class OnnxInt8Embedder:
-    """An :class:`~qa.embedding.Embedder` running the int8 ONNX model with onnxruntime on the CPU."""
+    """An :class:`~newsdesk.qa.embedding.base.Embedder` running the int8 ONNX model with onnxruntime on the CPU."""
 
     def __init__(self, config: EmbedderConfig = EmbedderConfig(backend="onnx-int8")) -> None:
         """Load the tokenizer and the ONNX model.

@@ -1,0 +1,1 @@
+"""Answering: sentence scoring, short answers and reading candidate sentences with the reading model."""

@@ -1,0 +1,1 @@
+"""Ingest: reading article files, cleaning text, splitting sentences and passages."""
