@@ -18,7 +18,9 @@ from typing import Any, TypeGuard
 
 #: Metrics whose names start with one of these improve by going down.
 LOWER_IS_BETTER = ("latency_", "abstain_rate_answerable")
-COUNT_KEYS = frozenset({"questions", "answerable", "unanswerable"})
+#: Metrics that count things (a conversation eval adds its conversations and follow-up turns):
+#: printed as whole numbers, never better or worse.
+COUNT_KEYS = frozenset({"questions", "answerable", "unanswerable", "conversations", "followup_turns"})
 _RECALL_KEY = re.compile(r"quote_recall@(\d+)")
 _MAX_K = 20
 _HISTOGRAM_BINS = 20

@@ -232,6 +232,21 @@ def test_metrics_without_baseline_have_two_columns() -> None:
     assert rows["questions"] == ["6"] and rows["f1"] == ["0.450"] and rows["latency_ms_p50"] == ["20.1"]
 
 
+def test_conversation_counts_are_counts() -> None:
+    # A conversation eval's metrics count conversations and follow-up turns: whole numbers, never better or worse.
+    current = {"conversations": 12, "followup_turns": 30, "f1": 0.5}
+    baseline = {"conversations": 10, "followup_turns": 31, "f1": 0.5}
+    assert compare_metrics(current, baseline)[:2] == [
+        MetricChange("conversations", 12, 10, 2, None), MetricChange("followup_turns", 30, 31, -1, None)
+    ]
+    document = render_report({"metrics": current, "questions": []}, {"metrics": baseline})
+    rows = metric_rows(document)
+    assert rows["conversations"] == ["12", "10", "+2"] and rows["followup_turns"] == ["30", "31", "\u22121"]
+    for name in ("conversations", "followup_turns"):
+        change_cell = parse(document).root.find("tr", **{"data-metric": name}).find_all("td")[-1]
+        assert change_cell.attrs["class"] == "num change same"
+
+
 @pytest.mark.parametrize(
     ("current", "baseline", "expected"),
     [
