@@ -6,18 +6,20 @@ Library code never reads ``os.environ``; the CLI and the API build a
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
+from newsdesk.qa.errors import NewsdeskError
 
 if TYPE_CHECKING:
     from newsdesk.qa.reader.reader import ExtractiveReader
 
-__all__ = ["Settings", "default_seed_dir"]
+__all__ = ["Settings", "SettingsError", "default_seed_dir"]
 
 
 def default_seed_dir() -> Path | None:
@@ -26,8 +28,29 @@ def default_seed_dir() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+class SettingsError(NewsdeskError):
+    """An environment variable holds a value newsdesk cannot use (the CLI prints it as one line)."""
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _positive(env: Mapping[str, str], name: str, parse: Callable[[str], float]) -> float:
+    """The positive, finite number an environment variable holds.
+
+    Raises:
+        SettingsError: The value is not such a number (``NEWSDESK_SNAPSHOT_SECONDS=abc``).
+    """
+    raw = env[name]
+    try:
+        value = parse(raw.strip())
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        kind = "a whole number" if parse is int else "a number"
+        raise SettingsError(f"{name}={raw!r}: expected {kind} greater than 0")
+    return value
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Build settings from environment variables, then explicit overrides (CLI flags)."""
+        """Build settings from environment variables, then explicit overrides (CLI flags).
+
+        Raises:
+            SettingsError: A numeric variable holds something other than a positive number.
+        """
         env = os.environ if env is None else env
         values: dict[str, object] = {}
         if env.get("NEWSDESK_DATA_DIR"):
@@ -87,11 +114,11 @@ class Settings:
         if env.get("NEWSDESK_CORS_ORIGINS"):
             values["cors_origins"] = tuple(o.strip() for o in env["NEWSDESK_CORS_ORIGINS"].split(",") if o.strip())
         if env.get("NEWSDESK_SNAPSHOT_SECONDS"):
-            values["snapshot_seconds"] = float(env["NEWSDESK_SNAPSHOT_SECONDS"])
+            values["snapshot_seconds"] = _positive(env, "NEWSDESK_SNAPSHOT_SECONDS", float)
         if env.get("NEWSDESK_MAX_BODY_BYTES"):
-            values["max_body_bytes"] = int(env["NEWSDESK_MAX_BODY_BYTES"])
+            values["max_body_bytes"] = _positive(env, "NEWSDESK_MAX_BODY_BYTES", int)
         if env.get("NEWSDESK_CONVERSATION_TTL"):
-            values["conversation_ttl_seconds"] = float(env["NEWSDESK_CONVERSATION_TTL"])
+            values["conversation_ttl_seconds"] = _positive(env, "NEWSDESK_CONVERSATION_TTL", float)
         if env.get("NEWSDESK_READER"):
             values["reader"] = env["NEWSDESK_READER"].strip()
         values.update({k: v for k, v in overrides.items() if v is not None})
