@@ -22,8 +22,8 @@ from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.reader.reader import load_reader
 from newsdesk.qa.retrieval.fusion import RetrievalConfig
 
-from newsdesk.cli.eval_command import _default_cache_dir
 from newsdesk.desk import Newsdesk
+from newsdesk.settings import eval_cache_dir
 
 __all__ = ["VARIANTS", "main"]
 
@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir())
+    parser.add_argument("--cache-dir", type=Path, default=eval_cache_dir())
     parser.add_argument("--only", choices=("rules", "reader"), help="run only the rules rows or only the reader rows")
     args = parser.parse_args()
     questions = load_eval_set(args.set)[: args.limit]

@@ -138,3 +138,11 @@ class Settings:
         from newsdesk.qa.reader.reader import load_reader
 
         return load_reader(None if self.reader.lower() == "shipped" else Path(self.reader), device=self.device)
+
+
+def eval_cache_dir() -> Path:
+    """Where eval corpus indexes are cached: NEWSDESK_EVAL_CACHE, else the user's cache folder."""
+    base = os.environ.get("NEWSDESK_EVAL_CACHE")
+    if base:
+        return Path(base)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk" / "eval-indexes"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from newsdesk.cli.common import open_desk, print_answer, settings_from
+
 __all__ = ["register"]
 
 HELP = (
@@ -14,10 +16,9 @@ HELP = (
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from newsdesk.cli.main import _open_desk, _print_answer, _settings
     from newsdesk.qa.errors import QueryError
 
-    desk = _open_desk(_settings(args), writer=False, reading=True)
+    desk = open_desk(settings_from(args), writer=False, reading=True)
     conversation = desk.conversation()
     print(HELP)
     try:
@@ -44,7 +45,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 print(f"error: {exc}")
                 continue
             print()
-            _print_answer(answer)
+            print_answer(answer)
             conversation.record_answer(answer)
     finally:
         desk.close()

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsdesk.cli.main import UsageError
-from newsdesk.settings import Settings
+from newsdesk.cli.common import UsageError
+from newsdesk.settings import Settings, eval_cache_dir
 
 __all__ = ["register"]
 
@@ -22,13 +22,6 @@ SUMMARY_KEYS = (
     "abstain_rate_answerable", "quotes_verbatim", "latency_ms_p50", "latency_ms_p95",
 )
 _COUNTS = ("conversations", "followup_turns", "questions", "answerable", "unanswerable")
-
-
-def _default_cache_dir() -> Path:
-    base = os.environ.get("NEWSDESK_EVAL_CACHE")
-    if base:
-        return Path(base)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsdesk" / "eval-indexes"
 
 
 def _parse_thresholds(values: list[str]) -> dict[str, float]:
@@ -200,6 +193,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-followups", action="store_true",
                         help="conversation sets: ask each turn as written, without follow-up resolution")
     parser.add_argument("--url", help="score a running server (e.g. http://127.0.0.1:8000) instead of in-process")
-    parser.add_argument("--cache-dir", type=Path, default=_default_cache_dir(),
+    parser.add_argument("--cache-dir", type=Path, default=eval_cache_dir(),
                         help="where corpus indexes are cached (env NEWSDESK_EVAL_CACHE)")
     parser.set_defaults(run=cmd_eval)
