@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
+from newsdesk.qa.answering.config import AnsweringConfig
 from newsdesk.qa.answering.short_answer import AnswerType, answer_type, pick_short_answer
 from newsdesk.qa.embedding import pool_mean
 from newsdesk.qa.retrieval.fusion import Candidate
@@ -45,47 +46,6 @@ __all__ = [
 NO_ANSWER_MESSAGE = "No supported answer in the indexed articles."
 
 SentenceLookup = Callable[[Passage], list[tuple[int, int, np.ndarray]]]
-
-
-@dataclass(frozen=True)
-class AnsweringConfig:
-    """Weights and thresholds of sentence scoring (see the module docstring).
-
-    The weights were chosen on realtimeqa-dev and confirmed on squad2-500 and
-    the seed set (see the README's "Answer quality" section). Confidence is a
-    logistic function of the best sentence's similarity and its passage's
-    similarity, fitted on realtimeqa-dev questions asked once normally and
-    once with every article holding the answer removed.
-
-    Attributes:
-        passages_considered: Top fused passages whose sentences are scored.
-        type_checked: Leading sentences checked for a span of the asked-for type.
-        recency_days: Scale of the date prior's decay outside the question's window.
-        abstain_below: Confidence under which no answer is given.
-        reading_budget: Best-scored sentences the reading model reads (when there is one).
-        reading_neighbours: Sentences read on each side of a candidate.
-        reading_evidence_weight: Weight of the sentence score beside the reader's
-            margin when ranking what was read (see :mod:`newsdesk.qa.answering.reading`).
-        reader_abstain_below: The reader's confidence under which no answer is given.
-    """
-
-    passages_considered: int = 60
-    similarity_weight: float = 0.6
-    context_weight: float = 0.5
-    overlap_weight: float = 1.0
-    rank_weight: float = 0.2
-    type_weight: float = 0.5
-    type_checked: int = 25
-    recency_weight: float = 1.0
-    recency_days: float = 7.0
-    confidence_similarity: float = 3.1
-    confidence_context: float = 1.8
-    confidence_bias: float = -2.75
-    abstain_below: float = 0.35
-    reading_budget: int = 8
-    reading_neighbours: int = 1
-    reading_evidence_weight: float = 4.0
-    reader_abstain_below: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -160,7 +120,7 @@ def score_sentences(
     without them every meaningful word counts the same.
     """
     weights = weights if weights is not None else {t: 1.0 for t in content_terms(question)}
-    expected = answer_type(question)
+    expected = answer_type(question, config.short_answer)
     seen: set[tuple[str, int]] = set()
     scored = []
     for rank, (_, stored) in enumerate(ranked[: config.passages_considered], start=1):
@@ -198,7 +158,7 @@ def score_sentences(
 
 
 def _with_type_fit(sentence: ScoredSentence, question: str, config: AnsweringConfig) -> ScoredSentence:
-    picked = pick_short_answer(question, sentence.text)
+    picked = pick_short_answer(question, sentence.text, config.short_answer)
     fit = picked.fit if picked else 0.0
     return replace(sentence, type_fit=fit, score=sentence.score + config.type_weight * fit)
 
@@ -224,14 +184,23 @@ def _quote(sentence: ScoredSentence) -> Quote:
     )
 
 
-def collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> list[Quote]:
-    """Keep the best of sentences that say the same thing; name the others as also reporting it."""
+def collapse_duplicates(
+    sentences: Sequence[ScoredSentence], limit: int, config: AnsweringConfig = AnsweringConfig()
+) -> list[Quote]:
+    """Keep the best of sentences that say the same thing; name the others as also reporting it.
+
+    Args:
+        sentences: Scored sentences, best first.
+        limit: Quotes to keep.
+        config: What counts as the same thing, and how far down the ranking to look.
+    """
     kept: list[tuple[set[str], Quote]] = []
+    share = config.same_quote_share
     # Copies of the kept quotes rank close to them; looking further only costs time.
-    for sentence in sentences[: max(4 * limit, 20)]:
+    for sentence in sentences[: max(config.quotes_scanned_per_quote * limit, config.min_quotes_scanned)]:
         words = set(tokens(sentence.text))
         duplicate_of = next(
-            (i for i, (other, _) in enumerate(kept) if len(words & other) >= 0.8 * max(len(words), len(other), 1)), None
+            (i for i, (other, _) in enumerate(kept) if len(words & other) >= share * max(len(words), len(other), 1)), None
         )
         if duplicate_of is None:
             if len(kept) < limit:
@@ -244,10 +213,10 @@ def collapse_duplicates(sentences: Sequence[ScoredSentence], limit: int) -> list
     return [quote for _, quote in kept]
 
 
-def _short_answer(question: str, best: ScoredSentence) -> ShortAnswer | None:
-    if answer_type(question) == AnswerType.OTHER:
+def _short_answer(question: str, best: ScoredSentence, config: AnsweringConfig) -> ShortAnswer | None:
+    if answer_type(question, config.short_answer) == AnswerType.OTHER:
         return None
-    picked = pick_short_answer(question, best.text)
+    picked = pick_short_answer(question, best.text, config.short_answer)
     if picked is None:
         return None
     span = picked.span
@@ -287,9 +256,9 @@ def answer_from_passages(
     scored = score_sentences(question, question_vector, ranked, sentences_of, config, window, weights)
     if not scored:
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
-    quotes = tuple(collapse_duplicates(scored, top_k))
+    quotes = tuple(collapse_duplicates(scored, top_k, config))
     best = scored[0]
     confidence = round(_confidence(best, config), 4)
     if confidence < config.abstain_below:
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE)
-    return Answer(question, best.text, confidence, quotes, short_answer=_short_answer(question, best))
+    return Answer(question, best.text, confidence, quotes, short_answer=_short_answer(question, best, config))

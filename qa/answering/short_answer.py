@@ -12,9 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsdesk.qa.answering.config import ShortAnswerConfig
 from newsdesk.qa.text import STOPWORDS, content_terms, stem
 
-__all__ = ["AnswerType", "ScoredSpan", "Span", "answer_type", "candidate_spans", "pick_short_answer"]
+__all__ = [
+    "AnswerType",
+    "ScoredSpan",
+    "ShortAnswerConfig",
+    "Span",
+    "answer_type",
+    "candidate_spans",
+    "pick_short_answer",
+]
+_DEFAULT = ShortAnswerConfig()
 
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)"
@@ -56,10 +66,10 @@ class Span:
     kind: str
 
 
-def answer_type(question: str) -> str:
+def answer_type(question: str, config: ShortAnswerConfig = _DEFAULT) -> str:
     """The kind of answer a question asks for, from its wh-word and what follows it."""
     q = question.lower().strip()
-    if re.match(r"^(?:who|whom|whose)\b", q) or re.search(r"\b(?:who|whom)\b", q[:40]):
+    if re.match(r"^(?:who|whom|whose)\b", q) or re.search(r"\b(?:who|whom)\b", q[: config.person_cue_chars]):
         return AnswerType.PERSON
     if re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall)\b|\bwhat (?:percentage|percent|number|age|amount)\b", q):
         return AnswerType.NUMBER
@@ -105,19 +115,20 @@ def candidate_spans(sentence: str) -> list[Span]:
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|an|i)$")
 
 
-def _type_fits(expected: str, span: Span, text: str, before: str) -> float:
+def _type_fits(expected: str, span: Span, text: str, before: str, config: ShortAnswerConfig) -> float:
     """How well a span fits the expected answer type, 0..1 (rules, no NER)."""
     if expected in (AnswerType.DATE, AnswerType.NUMBER):
         return 1.0 if span.kind == expected else 0.0
     if span.kind != AnswerType.NAME:
-        return 0.3 if expected in (AnswerType.NAME, AnswerType.OTHER) else 0.0
+        return config.other_kind_fit if expected in (AnswerType.NAME, AnswerType.OTHER) else 0.0
     words = text.split()
     if len(words) == 1 and _DEMONYM.match(text):  # "Russian", "American": adjectives, not answers
-        return 0.2 if expected == AnswerType.NAME else 0.0
+        return config.demonym_fit if expected == AnswerType.NAME else 0.0
     if expected == AnswerType.PERSON:
-        return 1.0 if len(words) >= 2 else 0.6
+        return 1.0 if len(words) >= 2 else config.single_name_person_fit
     if expected == AnswerType.PLACE:
-        return 1.0 if re.search(r"\b(?:in|at|from|to|near|into|outside)\s+(?:the\s+)?$", before) else 0.6
+        cued = re.search(r"\b(?:in|at|from|to|near|into|outside)\s+(?:the\s+)?$", before)
+        return 1.0 if cued else config.uncued_place_fit
     return 1.0
 
 
@@ -129,18 +140,19 @@ class ScoredSpan:
     fit: float
 
 
-def pick_short_answer(question: str, sentence: str) -> ScoredSpan | None:
+def pick_short_answer(question: str, sentence: str, config: ShortAnswerConfig = _DEFAULT) -> ScoredSpan | None:
     """The span of ``sentence`` that best answers ``question``, or None.
 
     Args:
         question: The question.
         sentence: The chosen answer sentence.
+        config: The type fits and their weight.
 
     Returns:
         The span (offsets into ``sentence``) with its type fit; None when no
         candidate is new to the question and fits its type.
     """
-    expected = answer_type(question)
+    expected = answer_type(question, config)
     asked = set(content_terms(question))
     anchors = [m.start() for m in re.finditer(r"\w+", sentence) if stem(m.group().lower()) in asked]
     best: tuple[float, ScoredSpan] | None = None
@@ -151,12 +163,13 @@ def pick_short_answer(question: str, sentence: str) -> ScoredSpan | None:
             continue
         if span.start == 0 and re.match(r"^[A-Z/ ,.-]+:", sentence):  # dateline such as "MOSCOW:"
             continue
-        fit = _type_fits(expected, span, text, sentence[max(0, span.start - 12) : span.start])
+        before = sentence[max(0, span.start - config.place_cue_chars) : span.start]
+        fit = _type_fits(expected, span, text, before, config)
         if fit == 0.0:
             continue
         novelty = sum(w not in asked for w in words) / len(words)
         distance = min((abs(a - span.start) for a in anchors), default=len(sentence))
-        score = 2.0 * fit + novelty - distance / max(len(sentence), 1)
+        score = config.fit_weight * fit + novelty - distance / max(len(sentence), 1)
         if best is None or score > best[0]:
             best = (score, ScoredSpan(span, fit))
     return best[1] if best else None

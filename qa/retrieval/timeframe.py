@@ -6,9 +6,27 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["TimeWindow", "window_in_question"]
+__all__ = ["TimeFrameConfig", "TimeWindow", "window_in_question"]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class TimeFrameConfig:
+    """The publication dates that relative time words point at, in days before the question's date.
+
+    Attributes:
+        this_week_days: "this week" reaches back this many days.
+        last_week_from_days: "last week" starts this many days back ...
+        last_week_until_days: ... and ends this many days back.
+        report_lag_days: News follows events by a day or two: each window reaches this
+            many days past the named period (never past the question's date).
+    """
+
+    this_week_days: int = 7
+    last_week_from_days: int = 14
+    last_week_until_days: int = 5
+    report_lag_days: int = 2
 
 
 @dataclass(frozen=True)
@@ -41,16 +59,17 @@ def _month_window(year: int, month: int) -> TimeWindow:
     return TimeWindow(start, last)
 
 
-def window_in_question(question: str, as_of: date) -> TimeWindow | None:
+def window_in_question(question: str, as_of: date, config: TimeFrameConfig = TimeFrameConfig()) -> TimeWindow | None:
     """The publication window a question's relative time words point at, if any.
 
     News about an event is published on the day and in the days after, so
-    each window reaches a couple of days past the named period (but never
+    each window reaches ``config.report_lag_days`` past the named period (but never
     beyond ``as_of``). Windows near the ends of the calendar are cut at them.
 
     Args:
         question: The question text.
         as_of: The date the question is asked on.
+        config: How far each relative time word reaches.
 
     Returns:
         The window, or None when the question names no relative time.
@@ -62,9 +81,9 @@ def window_in_question(question: str, as_of: date) -> TimeWindow | None:
     elif re.search(r"\byesterday\b", text):
         window = TimeWindow(_shifted(as_of, -1), as_of)
     elif re.search(r"\blast week\b|\bpast week\b|\bprevious week\b", text):
-        window = TimeWindow(_shifted(as_of, -14), _shifted(as_of, -5))
+        window = TimeWindow(_shifted(as_of, -config.last_week_from_days), _shifted(as_of, -config.last_week_until_days))
     elif re.search(r"\bthis week\b|\bthis weekend\b|\bthese days\b|\bthis past week\b", text):
-        window = TimeWindow(_shifted(as_of, -7), as_of)
+        window = TimeWindow(_shifted(as_of, -config.this_week_days), as_of)
     elif re.search(r"\blast month\b|\bpast month\b", text):
         previous = _shifted(as_of.replace(day=1), -1)
         window = _month_window(previous.year, previous.month)
@@ -83,5 +102,4 @@ def window_in_question(question: str, as_of: date) -> TimeWindow | None:
             window = TimeWindow(day, day)
     if window is None:
         return None
-    # Reports follow events by a day or two.
-    return TimeWindow(window.since, min(as_of, _shifted(window.until, 2)))
+    return TimeWindow(window.since, min(as_of, _shifted(window.until, config.report_lag_days)))
