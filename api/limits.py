@@ -10,7 +10,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BOUNDS", "RequestBounds", "RequestLimits"]
 
-DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
 _PIPELINE = PipelineConfig()
 
 
@@ -20,29 +19,46 @@ class RequestBounds:
 
     Bounds the pipeline enforces itself (question and article length, quotes
     per answer) are the pipeline's defaults, so the schema and the pipeline
-    cannot disagree.
+    cannot disagree. The largest body is a server setting
+    (:attr:`newsdesk.settings.Settings.max_body_bytes`).
 
     Attributes:
         max_question_chars: Longest question or chat message.
         max_article_chars: Longest article text.
+        default_top_k: Quotes returned when a request does not say.
         max_top_k: Most quotes a request may ask for.
+        max_title_chars: Longest article title.
+        max_url_chars: Longest article URL.
+        max_source_chars: Longest source name (of an article, or asked for).
         max_articles_per_request: Most articles in one ``POST /articles``.
+        default_page_size: ``limit`` of ``GET /articles`` when the request does not say.
         max_page_size: Largest ``limit`` of ``GET /articles``.
         max_offset: Largest ``offset`` of ``GET /articles`` (far past any real
             collection, and inside SQLite's 64-bit integers).
+        max_conversation_id_chars: Longest conversation id (the server makes 16-character ones).
         max_chat_messages: Most messages in an OpenAI chat request.
         max_chat_message_chars: Longest earlier message of an OpenAI chat request.
+        max_content_parts: Most text parts in one OpenAI message's content.
+        max_name_chars: Longest ``model`` or message ``name`` of an OpenAI chat request.
         news_dates: The dates a request may name (``as_of``, ``since``, ``until``, ``published``).
     """
 
     max_question_chars: int = _PIPELINE.max_question_chars
     max_article_chars: int = _PIPELINE.max_article_chars
+    default_top_k: int = _PIPELINE.default_top_k
     max_top_k: int = _PIPELINE.max_top_k
+    max_title_chars: int = 1000
+    max_url_chars: int = 2000
+    max_source_chars: int = 200
     max_articles_per_request: int = 100
+    default_page_size: int = 100
     max_page_size: int = 1000
     max_offset: int = 1_000_000_000
+    max_conversation_id_chars: int = 64
     max_chat_messages: int = 200
     max_chat_message_chars: int = 20_000
+    max_content_parts: int = 100
+    max_name_chars: int = 200
     news_dates: NewsDates = field(default=NEWS_DATES)
 
 
@@ -54,9 +70,13 @@ class RequestLimits:
 
     The size is checked against Content-Length when sent, and while the body
     streams in otherwise, so a client cannot get around it by chunking.
+
+    Args:
+        app: The app guarded.
+        max_body_bytes: The largest body accepted (the server's ``Settings.max_body_bytes``).
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
 

@@ -63,7 +63,7 @@ def add_articles(
 
 @router.get("", response_model=ArticleListOut, responses=error_responses(422))
 def list_articles(
-    limit: int = Query(100, ge=1, le=BOUNDS.max_page_size),
+    limit: int = Query(BOUNDS.default_page_size, ge=1, le=BOUNDS.max_page_size),
     offset: int = Query(0, ge=0, le=BOUNDS.max_offset),
     desk: Newsdesk = Depends(get_desk),
 ) -> ArticleListOut:

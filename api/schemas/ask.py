@@ -1,0 +1,95 @@
+"""``/ask``: the question, and the answer with its quotes (the answer fields ``/chat`` shares)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from newsdesk.api.limits import BOUNDS
+from newsdesk.api.schemas.common import (
+    QUOTE_COUNT_HELP,
+    STATES_NOT_BLANK,
+    NewsDate,
+    QuoteCount,
+    StrictRequest,
+)
+from newsdesk.qa.types import Answer, Quote, ShortAnswer
+from pydantic import BaseModel, Field, StringConstraints
+
+__all__ = ["AnswerOut", "AskRequest", "AskResponse", "QuoteOut", "ShortAnswerOut"]
+
+
+class AskRequest(StrictRequest):
+    question: Annotated[str, StringConstraints(min_length=1, max_length=BOUNDS.max_question_chars), STATES_NOT_BLANK]
+    top_k: QuoteCount | None = Field(default=None, description=QUOTE_COUNT_HELP)
+    as_of: NewsDate | None = Field(
+        default=None,
+        description="The date the question is asked on (default today): 'this week' or 'yesterday' are read "
+        "against it, and articles from around it are favoured.",
+    )
+    since: NewsDate | None = Field(default=None, description="Only articles published on or after this date.")
+    until: NewsDate | None = Field(
+        default=None, description="Only articles published on or before this date (not before `since`)."
+    )
+    source: Annotated[str, StringConstraints(max_length=BOUNDS.max_source_chars)] | None = Field(
+        default=None, description="Only articles from this source."
+    )
+
+
+class QuoteOut(BaseModel):
+    text: str
+    article_id: str
+    title: str
+    url: str | None
+    published: str | None
+    source: str | None
+    start: int
+    end: int
+    score: float
+    also_reported_by: list[str] = []
+
+    @classmethod
+    def of(cls, quote: Quote) -> QuoteOut:
+        return cls(
+            text=quote.text, article_id=quote.article_id, title=quote.title, url=quote.url,
+            published=quote.published, source=quote.source, start=quote.start, end=quote.end,
+            score=quote.score, also_reported_by=list(quote.also_reported_by),
+        )
+
+
+class ShortAnswerOut(BaseModel):
+    text: str
+    article_id: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, short: ShortAnswer | None) -> ShortAnswerOut | None:
+        return cls(text=short.text, article_id=short.article_id, start=short.start, end=short.end) if short else None
+
+
+class AnswerOut(BaseModel):
+    """The fields every answer carries, in /ask and in /chat."""
+
+    answer: str | None
+    confidence: float
+    quotes: list[QuoteOut]
+    short_answer: ShortAnswerOut | None = None
+    message: str | None = None
+
+    @staticmethod
+    def fields_of(answer: Answer) -> dict[str, object]:
+        return {
+            "answer": answer.answer,
+            "confidence": answer.confidence,
+            "quotes": [QuoteOut.of(q) for q in answer.quotes],
+            "short_answer": ShortAnswerOut.of(answer.short_answer),
+            "message": answer.message,
+        }
+
+
+class AskResponse(AnswerOut):
+    question: str
+
+    @classmethod
+    def of(cls, answer: Answer) -> AskResponse:
+        return cls(question=answer.question, **cls.fields_of(answer))
