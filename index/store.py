@@ -9,58 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from newsdesk.index import sqlite
+from newsdesk.index.store_schema import SCHEMA, SCHEMA_VERSION, recorded_model
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError
 from newsdesk.qa.types import Article, ArticleSummary, Passage, StoredPassage
 
 __all__ = ["ArticleStore", "fts_match", "recorded_model"]
-
-SCHEMA_VERSION = "2"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    text TEXT NOT NULL,
-    url TEXT,
-    published TEXT,
-    source TEXT,
-    content_hash TEXT NOT NULL,
-    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
-CREATE TABLE IF NOT EXISTS sentences (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    embed_hash TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY (article_id, ordinal)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS sentences_by_hash ON sentences(embed_hash);
-CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    first_sentence INTEGER NOT NULL,
-    last_sentence INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS passages_by_article ON passages(article_id);
-CREATE INDEX IF NOT EXISTS articles_by_published ON articles(published);
--- Newest first, an undated article by the day it was added (list_articles).
-CREATE INDEX IF NOT EXISTS articles_by_day ON articles(COALESCE(published, substr(added_at, 1, 10)), added_at);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, text, tokenize = 'porter unicode61 remove_diacritics 2'
-);
-"""
 
 
 def fts_match(terms: Sequence[str]) -> str:
@@ -69,25 +29,7 @@ def fts_match(terms: Sequence[str]) -> str:
     return " OR ".join(f'"{t}"' for t in quoted if t)
 
 
-def recorded_model(path: Path) -> tuple[str, int] | None:
-    """The embedding model and dimension a store file records, read without changing the file.
-
-    Returns:
-        ``(model, dimension)``, or None when the file does not exist, cannot be
-        read or records no model yet.
-    """
-    if not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('model', 'dimension')").fetchall())
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return None
-    dimension = rows.get("dimension", "")
-    return (rows["model"], int(dimension)) if "model" in rows and dimension.isdigit() else None
+_T = TypeVar("_T")
 
 
 class ArticleStore:
@@ -97,13 +39,27 @@ class ArticleStore:
     WAL mode lets other processes read while this one writes.
     """
 
+    #: Values bound in one ``IN (...)`` list: well inside SQLite's limit on the
+    #: parameters of a statement (999 before SQLite 3.32).
+    IN_LIST_CHUNK = 500
+    #: BM25 weights of the FTS5 columns: a word in the title counts half as much as one in the text.
+    BM25_TITLE_WEIGHT = 0.5
+    BM25_TEXT_WEIGHT = 1.0
+
+    @classmethod
+    def _in_chunks(cls, values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+        """``values`` in chunks of :attr:`IN_LIST_CHUNK`, each with its ``?,?,...`` placeholders."""
+        for i in range(0, len(values), cls.IN_LIST_CHUNK):
+            chunk = list(values[i : i + cls.IN_LIST_CHUNK])
+            yield chunk, ",".join("?" * len(chunk))
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
         self._db = sqlite.connect(path)
         self._check_schema_version()
         with self.transaction():
-            sqlite.apply_schema(self._db, _SCHEMA)
+            sqlite.apply_schema(self._db, SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 
     def _check_schema_version(self) -> None:
@@ -211,9 +167,7 @@ class ArticleStore:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
         with self._lock:
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in self._in_chunks(unique):
                 for embed_hash, blob in self._db.execute(
                     f"SELECT embed_hash, vector FROM sentences WHERE embed_hash IN ({marks}) GROUP BY embed_hash", chunk
                 ):
@@ -227,7 +181,7 @@ class ArticleStore:
             ).fetchone()
         return Article(*row) if row else None
 
-    def list_articles(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+    def list_articles(self, limit: int, offset: int = 0) -> list[ArticleSummary]:
         """Article metadata, newest first: by date, an undated article by the day it was added."""
         with self._lock:
             rows = self._db.execute(
@@ -251,9 +205,7 @@ class ArticleStore:
         """Fetch passages with their article metadata, keyed by passage id."""
         found: dict[int, StoredPassage] = {}
         with self._lock:
-            for i in range(0, len(ids), 500):
-                chunk = list(ids[i : i + 500])
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in self._in_chunks(ids):
                 for row in self._db.execute(
                     f"""SELECT p.id, p.article_id, p.ordinal, p.start, p.end, p.text,
                                p.first_sentence, p.last_sentence, a.title, a.url, a.published, a.source
@@ -279,9 +231,7 @@ class ArticleStore:
             else:
                 rows = []
                 wanted = [int(i) for i in ids]
-                for i in range(0, len(wanted), 500):
-                    chunk = wanted[i : i + 500]
-                    marks = ",".join("?" * len(chunk))
+                for chunk, marks in self._in_chunks(wanted):
                     rows += self._db.execute(query + f" WHERE p.id IN ({marks}) ORDER BY p.id, s.ordinal", chunk).fetchall()
         grouped: dict[int, list[bytes]] = {}
         for passage_id, blob in rows:
@@ -301,9 +251,7 @@ class ArticleStore:
         found: dict[int, list[tuple[int, int, np.ndarray]]] = {}
         wanted = [int(i) for i in ids]
         with self._lock:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in self._in_chunks(wanted):
                 rows = self._db.execute(
                     f"""SELECT p.id, s.start, s.end, s.vector FROM passages p JOIN sentences s
                         ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence
@@ -336,11 +284,11 @@ class ArticleStore:
         """
         if not match_query:
             return []
+        bm25 = f"bm25(passages_fts, {float(self.BM25_TITLE_WEIGHT)!r}, {float(self.BM25_TEXT_WEIGHT)!r})"
         with self._lock:
             rows = self._db.execute(
-                # bm25() is lower-is-better; weight title matches less than body text.
-                "SELECT rowid, -bm25(passages_fts, 0.5, 1.0) FROM passages_fts WHERE passages_fts MATCH ? "
-                "ORDER BY bm25(passages_fts, 0.5, 1.0) LIMIT ?",
+                # bm25() is lower-is-better.
+                f"SELECT rowid, -{bm25} FROM passages_fts WHERE passages_fts MATCH ? ORDER BY {bm25} LIMIT ?",
                 (match_query, k),
             ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
