@@ -1,0 +1,78 @@
+"""The one place that picks a storage backend: PostgreSQL when a database URL is given, else the embedded one.
+
+The PostgreSQL modules are imported only when a URL is given, so the embedded
+default needs none of the ``postgres`` extra's packages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk.index.conversations import ConversationStorage, ConversationStore
+from newsdesk.index.embedded import EmbeddedStore
+from newsdesk.qa.errors import IndexStateError
+from newsdesk.qa.pipeline.storage import Store
+
+__all__ = ["CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_store"]
+
+#: The embedded backend's conversation file, beside the index in the data directory.
+CONVERSATIONS_FILE = "conversations.sqlite3"
+
+
+def _check_url(database_url: str) -> None:
+    if not database_url.startswith(("postgresql://", "postgres://")):
+        raise IndexStateError(f"the database URL must start with postgresql://, got {database_url.split(':', 1)[0]}:...")
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError as exc:
+        raise IndexStateError("a PostgreSQL database needs the postgres extra: pip install 'newsdesk[postgres]'") from exc
+
+
+def open_store(dimension: int, data_dir: Path, database_url: str | None = None, *, writer: bool = True) -> Store:
+    """Open the articles' storage backend.
+
+    Args:
+        dimension: The embedding model's vector dimension.
+        data_dir: The embedded backend's folder (unused with a database URL).
+        database_url: A ``postgresql://`` URL; None for the embedded backend.
+        writer: For the embedded backend, take the data directory's write lock
+            (a database needs none: any number of processes write to it).
+
+    Returns:
+        The backend; the caller (usually :meth:`Newsdesk.over <newsdesk.desk.Newsdesk.over>`)
+        calls its ``check_model`` before using it.
+
+    Raises:
+        IndexStateError: The database cannot be reached or used, or the
+            embedded index is locked or of another format.
+    """
+    if database_url:
+        _check_url(database_url)
+        from newsdesk.index.postgres.store import PostgresStore
+
+        return PostgresStore(database_url)
+    return EmbeddedStore(data_dir, dimension, writer=writer)
+
+
+def open_conversations(data_dir: Path, ttl_seconds: float, database_url: str | None = None) -> ConversationStorage:
+    """Open the chat conversation store: in the database when a URL is given, else beside the index.
+
+    Raises:
+        IndexStateError: The store cannot be opened.
+    """
+    if database_url:
+        _check_url(database_url)
+        from newsdesk.index.postgres.conversations import PostgresConversationStore
+
+        return PostgresConversationStore(database_url, ttl_seconds)
+    return ConversationStore(data_dir / CONVERSATIONS_FILE, ttl_seconds)
+
+
+def describe_storage(data_dir: Path, database_url: str | None = None) -> str:
+    """Where the articles are, for logs and messages (a URL without its password)."""
+    if database_url:
+        from newsdesk.index.postgres.url import redact
+
+        return f"PostgreSQL at {redact(database_url)}"
+    return str(data_dir)

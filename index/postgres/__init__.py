@@ -1,0 +1,9 @@
+"""The PostgreSQL + pgvector backend: one database that any number of newsdesk processes share.
+
+- :mod:`.connection`: settings, a thread-safe connection pool and pgvector's `halfvec` as numpy;
+- :mod:`.url`: database URLs without their password;
+- :mod:`.schema`: the tables, created and versioned on first connect;
+- :mod:`.search`: hybrid search (HNSW and full text, fused by rank) in one SQL query;
+- :mod:`.store`: :class:`PostgresStore`, the pipeline's :class:`~newsdesk.qa.pipeline.storage.Store`;
+- :mod:`.conversations`: chat conversations in the same database.
+"""

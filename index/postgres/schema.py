@@ -1,0 +1,220 @@
+"""The tables newsdesk keeps in PostgreSQL, created and versioned on first connect.
+
+Every table's name starts with ``newsdesk_``, so the database may hold other
+applications' tables too. ``newsdesk_meta`` records the schema version, the
+embedding model and its dimension, and the text search configuration; a
+database made by another schema version or another model is refused.
+
+    newsdesk_meta           key, value
+    newsdesk_state          one row: generation, article and passage counts (bumped by every write)
+    newsdesk_articles       id, title, text, url, published, source, content_hash, added_at
+    newsdesk_sentences      article_id, ordinal, start_char, end_char, embed_hash, vector halfvec(d)
+    newsdesk_passages       id, article_id, offsets, text, sentence range, title, published, source_key,
+                            embedding halfvec(d) (HNSW), lexemes tsvector (generated, GIN)
+    newsdesk_conversations  id, created_at, updated_at
+    newsdesk_turns          conversation_id, ordinal, message, answer, quotes (JSON), ...
+"""
+
+from __future__ import annotations
+
+import psycopg
+from newsdesk.qa.errors import IndexStateError, ModelMismatchError
+from psycopg import sql
+
+__all__ = [
+    "ARTICLE_LOCKS",
+    "SCHEMA_VERSION",
+    "create_conversation_tables",
+    "prepare_database",
+    "record_or_check_model",
+    "recorded_model",
+]
+
+SCHEMA_VERSION = "1"
+
+#: Advisory lock keys (the first of two int4 keys): schema changes, and one lock per article id.
+SCHEMA_LOCK = 0x6E647331
+ARTICLE_LOCKS = 0x6E647332
+
+_META = "CREATE TABLE IF NOT EXISTS newsdesk_meta (key text PRIMARY KEY, value text NOT NULL)"
+
+_ARTICLE_TABLES = """
+CREATE TABLE IF NOT EXISTS newsdesk_state (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    generation bigint NOT NULL DEFAULT 0,
+    articles bigint NOT NULL DEFAULT 0,
+    passages bigint NOT NULL DEFAULT 0
+);
+INSERT INTO newsdesk_state DEFAULT VALUES ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS newsdesk_articles (
+    id text PRIMARY KEY,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    title text NOT NULL,
+    text text NOT NULL,
+    url text,
+    published text,
+    source text,
+    content_hash text NOT NULL,
+    added_at text NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+    -- Newest first, an undated article by the day it was added (list_articles).
+    sort_day text GENERATED ALWAYS AS (COALESCE(published, left(added_at, 10))) STORED
+);
+CREATE INDEX IF NOT EXISTS newsdesk_articles_by_day ON newsdesk_articles (sort_day DESC, added_at DESC, seq DESC);
+CREATE TABLE IF NOT EXISTS newsdesk_sentences (
+    article_id text NOT NULL REFERENCES newsdesk_articles(id) ON DELETE CASCADE,
+    ordinal integer NOT NULL,
+    start_char integer NOT NULL,
+    end_char integer NOT NULL,
+    embed_hash text NOT NULL,
+    vector halfvec({dimension}) NOT NULL,
+    PRIMARY KEY (article_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS newsdesk_sentences_by_hash ON newsdesk_sentences (embed_hash);
+CREATE TABLE IF NOT EXISTS newsdesk_passages (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id text NOT NULL REFERENCES newsdesk_articles(id) ON DELETE CASCADE,
+    ordinal integer NOT NULL,
+    start_char integer NOT NULL,
+    end_char integer NOT NULL,
+    text text NOT NULL,
+    first_sentence integer NOT NULL,
+    last_sentence integer NOT NULL,
+    -- The article's title, date and lower-cased source, so searches filter without a join.
+    title text NOT NULL,
+    published text,
+    source_key text,
+    embedding halfvec({dimension}) NOT NULL,
+    -- Body words weigh more than title words (weights A and B), as in the embedded BM25 index.
+    lexemes tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector({text_search}::regconfig, title), 'B')
+        || setweight(to_tsvector({text_search}::regconfig, text), 'A')
+    ) STORED
+);
+CREATE INDEX IF NOT EXISTS newsdesk_passages_by_article ON newsdesk_passages (article_id);
+CREATE INDEX IF NOT EXISTS newsdesk_passages_by_published ON newsdesk_passages (published);
+CREATE INDEX IF NOT EXISTS newsdesk_passages_by_source ON newsdesk_passages (source_key);
+CREATE INDEX IF NOT EXISTS newsdesk_passages_lexemes ON newsdesk_passages USING gin (lexemes);
+-- Vectors are normalised, so the inner product is the cosine similarity (as in the FAISS index).
+CREATE INDEX IF NOT EXISTS newsdesk_passages_hnsw ON newsdesk_passages
+    USING hnsw (embedding halfvec_ip_ops) WITH (m = {m}, ef_construction = {ef_construction})
+"""
+
+_CONVERSATION_TABLES = """
+CREATE TABLE IF NOT EXISTS newsdesk_conversations (
+    id text PRIMARY KEY,
+    created_at double precision NOT NULL,
+    updated_at double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS newsdesk_conversations_by_update ON newsdesk_conversations (updated_at);
+CREATE TABLE IF NOT EXISTS newsdesk_turns (
+    conversation_id text NOT NULL REFERENCES newsdesk_conversations(id) ON DELETE CASCADE,
+    ordinal integer NOT NULL,
+    message text NOT NULL,
+    interpreted_question text NOT NULL,
+    answer text,
+    confidence double precision NOT NULL,
+    short_answer text,
+    quotes text NOT NULL,
+    created_at double precision NOT NULL,
+    PRIMARY KEY (conversation_id, ordinal)
+)
+"""
+
+
+def _lock_schema(conn: psycopg.Connection) -> None:
+    """Serialise schema changes between processes that connect at the same time (until commit)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (SCHEMA_LOCK,))
+
+
+def _meta(conn: psycopg.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM newsdesk_meta").fetchall())
+
+
+def prepare_database(conn: psycopg.Connection) -> None:
+    """Create the pgvector extension and the meta table, and check the schema version.
+
+    Args:
+        conn: An autocommit connection.
+
+    Raises:
+        IndexStateError: pgvector is missing and cannot be created, or the
+            database was made by another schema version.
+    """
+    with conn.transaction():
+        _lock_schema(conn)
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except psycopg.Error as exc:
+            raise IndexStateError(f"the database lacks pgvector and it cannot be created here: {exc}") from exc
+        conn.execute(_META)
+        conn.execute(
+            "INSERT INTO newsdesk_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING", (SCHEMA_VERSION,)
+        )
+        found = _meta(conn)["schema_version"]
+    if found != SCHEMA_VERSION:
+        raise IndexStateError(
+            f"the database holds newsdesk schema version {found}, this version reads version {SCHEMA_VERSION}; "
+            "re-add the articles into a new database"
+        )
+
+
+def recorded_model(conn: psycopg.Connection) -> tuple[str, int, str] | None:
+    """``(model, dimension, text search configuration)`` recorded in the database, or None."""
+    meta = _meta(conn)
+    if "model" not in meta:
+        return None
+    return meta["model"], int(meta["dimension"]), meta.get("text_search", "english")
+
+
+def record_or_check_model(
+    conn: psycopg.Connection, model: str, dimension: int, *, text_search: str, m: int, ef_construction: int
+) -> str:
+    """On first use create the article tables and record the model; later refuse another model.
+
+    Args:
+        conn: An autocommit connection to a database :func:`prepare_database` has set up.
+        model: The embedding model's name.
+        dimension: Its vector dimension (the ``halfvec`` columns' size).
+        text_search: The text search configuration for new tables.
+        m: HNSW links per node for a new index.
+        ef_construction: HNSW build candidates for a new index.
+
+    Returns:
+        The text search configuration the tables were made with.
+
+    Raises:
+        ModelMismatchError: The database was built with another model or dimension.
+    """
+    with conn.transaction():
+        _lock_schema(conn)
+        recorded = recorded_model(conn)
+        if recorded is None:
+            ddl = sql.SQL(_ARTICLE_TABLES).format(
+                dimension=sql.Literal(dimension),
+                text_search=sql.Literal(text_search),
+                m=sql.Literal(m),
+                ef_construction=sql.Literal(ef_construction),
+            )
+            for statement in ddl.as_string(conn).split(";"):
+                if statement.strip():
+                    conn.execute(statement.encode())
+            conn.execute(
+                "INSERT INTO newsdesk_meta VALUES ('model', %s), ('dimension', %s), ('text_search', %s)",
+                (model, str(dimension), text_search),
+            )
+            return text_search
+    if (recorded[0], recorded[1]) != (model, dimension):
+        raise ModelMismatchError(
+            f"the database was built with model {recorded[0]!r} (dimension {recorded[1]}), "
+            f"not {model!r} (dimension {dimension}); use that model or a new database"
+        )
+    return recorded[2]
+
+
+def create_conversation_tables(conn: psycopg.Connection) -> None:
+    """Create the chat conversation tables if they are missing (after :func:`prepare_database`)."""
+    with conn.transaction():
+        _lock_schema(conn)
+        for statement in _CONVERSATION_TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement.encode())

@@ -1,0 +1,252 @@
+"""``PostgresStore``: the pipeline's :class:`~newsdesk.qa.pipeline.storage.Store` in one PostgreSQL database.
+
+Any number of processes, on any number of machines, may open the same database
+and write to it: every article is written or removed in one transaction (under
+an advisory lock on its id, so two writers of one article take turns), and
+every write transaction bumps the generation in ``newsdesk_state``, so each
+process sees the others' writes at once. Nothing is held in memory, so
+:meth:`PostgresStore.save` has nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import psycopg
+from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
+from newsdesk.index.postgres.schema import ARTICLE_LOCKS, prepare_database, record_or_check_model
+from newsdesk.index.postgres.search import hybrid_query, ranked_passages, tsquery_text
+from newsdesk.index.postgres.url import redact
+from newsdesk.qa.pipeline.storage import ArticleWrite, SearchRequest, SentenceRows
+from newsdesk.qa.retrieval.fusion import Candidate
+from newsdesk.qa.types import Article, ArticleSummary, StoredPassage
+
+__all__ = ["PostgresStore"]
+
+_SENTENCES_OF_PASSAGES = """
+SELECT p.id, s.start_char, s.end_char, s.vector
+FROM newsdesk_passages p
+JOIN newsdesk_sentences s ON s.article_id = p.article_id AND s.ordinal BETWEEN p.first_sentence AND p.last_sentence
+WHERE p.id = ANY(%s)
+ORDER BY p.id, s.ordinal"""
+
+_LIST_ARTICLES = """
+SELECT a.id, a.title, a.url, a.published, a.source,
+       (SELECT count(*) FROM newsdesk_passages p WHERE p.article_id = a.id), a.added_at
+FROM newsdesk_articles a
+ORDER BY a.sort_day DESC, a.added_at DESC, a.seq DESC
+LIMIT %s OFFSET %s"""
+
+
+class PostgresStore:
+    """Articles, sentences, passages, their vectors and lexical index in PostgreSQL with pgvector.
+
+    Thread-safe: each call takes a connection from a pool. Call :meth:`check_model`
+    before anything else (it creates the tables on first use).
+    """
+
+    def __init__(self, url: str, config: PostgresConfig | None = None) -> None:
+        """Connect, create the pgvector extension if needed and check the schema version.
+
+        Args:
+            url: A ``postgresql://`` URL (libpq keywords work too).
+            config: Pool sizes, search and index settings (default :class:`PostgresConfig`).
+
+        Raises:
+            IndexStateError: The server cannot be reached, lacks pgvector, or holds
+                another schema version.
+        """
+        self.url = url
+        self.config = config = config or PostgresConfig()
+        self._text_search = config.text_search
+        with connect_once(url, config.connect_timeout) as conn:
+            prepare_database(conn)
+        self._pool = open_pool(url, config, vectors=True)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redact(self.url)!r})"
+
+    def check_model(self, model: str, dimension: int) -> None:
+        """Create the tables on first use and record the model; refuse another model later.
+
+        Raises:
+            ModelMismatchError: The database was built with another model or dimension.
+        """
+        config = self.config
+        with pooled(self._pool) as conn:
+            self._text_search = record_or_check_model(
+                conn, model, dimension, text_search=config.text_search, m=config.hnsw_m,
+                ef_construction=config.hnsw_ef_construction,
+            )
+
+    # -- writes --------------------------------------------------------------
+
+    def content_hash(self, article_id: str) -> str | None:
+        with pooled(self._pool) as conn:
+            row = conn.execute("SELECT content_hash FROM newsdesk_articles WHERE id = %s", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def vectors_for_hashes(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors by embedding-text hash (any one row per hash)."""
+        unique = list(dict.fromkeys(hashes))
+        if not unique:
+            return {}
+        with pooled(self._pool) as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT ON (embed_hash) embed_hash, vector FROM newsdesk_sentences WHERE embed_hash = ANY(%s)",
+                (unique,),
+                binary=True,
+            ).fetchall()
+        return {embed_hash: vector for embed_hash, vector in rows}
+
+    def write_article(self, write: ArticleWrite) -> bool:
+        """Store an article, its sentences and passages in one transaction, replacing any with its id.
+
+        Returns:
+            True when an article with this id was replaced.
+        """
+        article = write.article
+        with pooled(self._pool) as conn, conn.transaction():
+            self._lock_article(conn, article.id)
+            removed = self._delete(conn, article.id)
+            conn.execute(
+                "INSERT INTO newsdesk_articles (id, title, text, url, published, source, content_hash) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (article.id, article.title, article.text, article.url, article.published, article.source,
+                 article.content_hash),
+            )
+            with conn.cursor(binary=True) as cursor:
+                with cursor.copy(
+                    "COPY newsdesk_sentences (article_id, ordinal, start_char, end_char, embed_hash, vector) "
+                    "FROM STDIN (FORMAT BINARY)"
+                ) as copy:
+                    copy.set_types(["text", "int4", "int4", "int4", "text", "halfvec"])
+                    for i, ((start, end), vector, embed_hash) in enumerate(
+                        zip(write.sentences, write.sentence_vectors, write.sentence_hashes)
+                    ):
+                        copy.write_row((article.id, i, start, end, embed_hash, vector))
+                with cursor.copy(
+                    "COPY newsdesk_passages (article_id, ordinal, start_char, end_char, text, first_sentence, "
+                    "last_sentence, title, published, source_key, embedding) FROM STDIN (FORMAT BINARY)"
+                ) as copy:
+                    copy.set_types(["text", "int4", "int4", "int4", "text", "int4", "int4", "text", "text", "text", "halfvec"])
+                    source_key = article.source.lower() if article.source else None
+                    for passage, vector in zip(write.passages, write.passage_vectors):
+                        copy.write_row((
+                            article.id, passage.ordinal, passage.start, passage.end, passage.text,
+                            passage.first_sentence, passage.last_sentence, article.title, article.published,
+                            source_key, vector,
+                        ))
+            # Last, so the row lock every writer needs is held only until the commit.
+            self._bump(conn, 0 if removed is not None else 1, len(write.passages) - (removed or 0))
+        return removed is not None
+
+    def remove_article(self, article_id: str) -> int | None:
+        """Remove an article (its sentences and passages go with it) in one transaction.
+
+        Returns:
+            Its passage count, or None when it was not stored.
+        """
+        with pooled(self._pool) as conn, conn.transaction():
+            self._lock_article(conn, article_id)
+            removed = self._delete(conn, article_id)
+            if removed is not None:
+                self._bump(conn, -1, -removed)
+        return removed
+
+    @staticmethod
+    def _lock_article(conn: psycopg.Connection, article_id: str) -> None:
+        """Make concurrent writers of one article id take turns (until this transaction ends)."""
+        conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (ARTICLE_LOCKS, article_id))
+
+    @staticmethod
+    def _delete(conn: psycopg.Connection, article_id: str) -> int | None:
+        """Delete an article (its sentences and passages cascade); its passage count, or None when absent."""
+        passages = conn.execute("SELECT count(*) FROM newsdesk_passages WHERE article_id = %s", (article_id,)).fetchone()
+        deleted = conn.execute("DELETE FROM newsdesk_articles WHERE id = %s", (article_id,)).rowcount
+        return int(passages[0]) if deleted and passages else None
+
+    @staticmethod
+    def _bump(conn: psycopg.Connection, articles: int, passages: int) -> None:
+        conn.execute(
+            "UPDATE newsdesk_state SET generation = generation + 1, articles = articles + %s, passages = passages + %s",
+            (articles, passages),
+        )
+
+    def generation(self) -> int:
+        """The write counter every process bumps, read from the database."""
+        with pooled(self._pool) as conn:
+            row = conn.execute("SELECT generation FROM newsdesk_state").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reads ---------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> list[tuple[Candidate, StoredPassage]]:
+        """Dense (HNSW) and lexical (full-text) candidates, filtered and fused in one query; best first."""
+        query, params = hybrid_query(request, self._text_search, self.config.lexical_scan_limit)
+        ef_search = max(self.config.ef_search, request.retrieval.dense_k)
+        with pooled(self._pool) as conn, conn.transaction():
+            conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(min(ef_search, 1000)),))
+            rows = conn.execute(query, params, binary=True).fetchall()
+        return ranked_passages(rows)
+
+    def sentences_of_passages(self, ids: Sequence[int]) -> dict[int, SentenceRows]:
+        """``(start, end, vector)`` of each passage's sentences; a passage replaced meanwhile has none."""
+        found: dict[int, SentenceRows] = {}
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return found
+        with pooled(self._pool) as conn:
+            rows = conn.execute(_SENTENCES_OF_PASSAGES, (wanted,), binary=True).fetchall()
+        for passage_id, start, end, vector in rows:
+            found.setdefault(int(passage_id), []).append((start, end, vector))
+        return found
+
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many passages match each term (after the text search configuration's stemming)."""
+        queries = {term: tsquery_text([term]) for term in terms}
+        queries = {term: query for term, query in queries.items() if query}
+        if not queries:
+            return {}
+        with pooled(self._pool) as conn:
+            rows = conn.execute(
+                "SELECT term, (SELECT count(*) FROM newsdesk_passages p WHERE p.lexemes @@ to_tsquery(%s::regconfig, q)) "
+                "FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
+                (self._text_search, list(queries), list(queries.values())),
+            ).fetchall()
+        return {term: int(count) for term, count in rows}
+
+    def get_article(self, article_id: str) -> Article | None:
+        with pooled(self._pool) as conn:
+            row = conn.execute(
+                "SELECT id, title, text, url, published, source, content_hash FROM newsdesk_articles WHERE id = %s",
+                (article_id,),
+            ).fetchone()
+        return Article(*row) if row else None
+
+    def list_articles(self, limit: int, offset: int) -> list[ArticleSummary]:
+        """Article metadata, newest first: by date, an undated article by the day it was added."""
+        with pooled(self._pool) as conn:
+            rows = conn.execute(_LIST_ARTICLES, (limit, offset)).fetchall()
+        return [ArticleSummary(*row[:5], int(row[5]), row[6]) for row in rows]
+
+    def counts(self) -> tuple[int, int]:
+        """``(articles, passages)``, kept in ``newsdesk_state`` by every write (no table scan)."""
+        with pooled(self._pool) as conn:
+            row = conn.execute("SELECT articles, passages FROM newsdesk_state").fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def vector_count(self) -> int:
+        """Every passage row holds its vector, so this is the passage count."""
+        return self.counts()[1]
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def save(self) -> bool:
+        """Nothing is held in memory: every write is committed when it returns. Always False."""
+        return False
+
+    def close(self) -> None:
+        """Close the pool's connections."""
+        self._pool.close()
