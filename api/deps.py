@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import Header, HTTPException, Request, status
-from newsdesk.index.conversations import ConversationStore
+from newsdesk.index.conversations import ConversationStorage
 
 from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
@@ -16,8 +16,8 @@ def get_desk(request: Request) -> Newsdesk:
     return desk
 
 
-def get_conversations(request: Request) -> ConversationStore:
-    conversations: ConversationStore = request.app.state.conversations
+def get_conversations(request: Request) -> ConversationStorage:
+    conversations: ConversationStorage = request.app.state.conversations
     return conversations
 
 

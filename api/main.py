@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from newsdesk.api.errors import install_error_handlers
 from newsdesk.api.limits import RequestLimits
 from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page
-from newsdesk.index.conversations import ConversationStore
+from newsdesk.index.factory import describe_storage, open_conversations, open_store
 from newsdesk.qa.embedding import Embedder, load_embedder
 from newsdesk.qa.ingest.files import add_paths
 from newsdesk.qa.reader.reader import ExtractiveReader
@@ -23,8 +23,6 @@ from newsdesk.settings import Settings
 __all__ = ["create_app"]
 
 log = logging.getLogger("newsdesk")
-
-CONVERSATIONS_FILE = "conversations.sqlite3"
 
 
 def _seed_if_empty(desk: Newsdesk, settings: Settings) -> None:
@@ -40,7 +38,10 @@ def _seed_if_empty(desk: Newsdesk, settings: Settings) -> None:
 
 
 def _snapshot_periodically(desk: Newsdesk, every: float, stop: threading.Event) -> None:
-    """Write the FAISS snapshot now and then; the store stays the source of truth."""
+    """Write the FAISS snapshot now and then; the store stays the source of truth.
+
+    A PostgreSQL backend holds nothing in memory: its ``save`` does nothing.
+    """
     while not stop.wait(every):
         try:
             desk.save()
@@ -63,10 +64,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = embedder or load_embedder(settings.embedder_config())
-        desk = Newsdesk(settings.data_dir, model, reader=reader or settings.load_reader())
+        store = open_store(model.dimension, settings.data_dir, settings.database_url)
+        desk = Newsdesk.over(store, model, reader=reader or settings.load_reader())
         _seed_if_empty(desk, settings)
         try:
-            conversations = ConversationStore(settings.data_dir / CONVERSATIONS_FILE, settings.conversation_ttl_seconds)
+            conversations = open_conversations(settings.data_dir, settings.conversation_ttl_seconds, settings.database_url)
         except BaseException:
             desk.close()
             raise
@@ -77,7 +79,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         saver = threading.Thread(target=_snapshot_periodically, args=(desk, settings.snapshot_seconds, stop), daemon=True)
         saver.start()
         articles_count, passages_count = desk.counts()
-        log.info("serving %d articles (%d passages) from %s", articles_count, passages_count, settings.data_dir)
+        where = describe_storage(settings.data_dir, settings.database_url)
+        log.info("serving %d articles (%d passages) from %s", articles_count, passages_count, where)
         try:
             yield
         finally:

@@ -1,8 +1,10 @@
-"""The SQLite store of chat conversations: their turns, each with its answer and quotes.
+"""Chat conversations: what a conversation store does, and the SQLite one, with turns, answers and quotes.
 
-Kept in its own file beside the article store, so conversations never touch
-the index. A conversation lives ``ttl_seconds`` after its last turn; an
-expired one is treated as absent and deleted the next time the store is used.
+:class:`ConversationStorage` is the interface the API talks to; :class:`ConversationStore`
+keeps conversations in their own SQLite file beside the article store, so they never
+touch the index (:mod:`newsdesk.index.postgres.conversations` keeps them in PostgreSQL).
+A conversation lives ``ttl_seconds`` after its last turn; an expired one is treated as
+absent and deleted the next time the store is used.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from newsdesk.index import sqlite
 from newsdesk.qa.errors import IndexStateError, NotFoundError
 from newsdesk.qa.types import Answer, Quote
 
-__all__ = ["ConversationStore", "StoredTurn"]
+__all__ = ["ConversationStorage", "ConversationStore", "StoredTurn", "new_conversation_id", "quotes_from_json", "quotes_to_json"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -58,8 +61,46 @@ class StoredTurn:
     created_at: float
 
 
-def _quotes(stored: str) -> tuple[Quote, ...]:
+def quotes_to_json(quotes: tuple[Quote, ...]) -> str:
+    """A turn's quotes as stored: a JSON list of objects."""
+    return json.dumps([asdict(q) for q in quotes], ensure_ascii=False)
+
+
+def quotes_from_json(stored: str) -> tuple[Quote, ...]:
+    """The quotes of :func:`quotes_to_json` back."""
     return tuple(Quote(**{**q, "also_reported_by": tuple(q["also_reported_by"])}) for q in json.loads(stored))
+
+
+def new_conversation_id() -> str:
+    """A fresh, unguessable conversation id."""
+    return secrets.token_urlsafe(12)
+
+
+class ConversationStorage(Protocol):
+    """Where chat conversations are kept (SQLite beside the index, or PostgreSQL)."""
+
+    ttl_seconds: float
+
+    def new_id(self) -> str:
+        """A fresh, unguessable conversation id."""
+
+    def turns(self, conversation_id: str) -> list[StoredTurn]:
+        """The turns of a live conversation, oldest first; NotFoundError when unknown or expired."""
+
+    def add_turn(self, conversation_id: str, message: str, answer: Answer, *, create: bool = False) -> StoredTurn:
+        """Append a turn (starting the conversation when ``create``); NotFoundError otherwise when absent."""
+
+    def delete(self, conversation_id: str) -> None:
+        """Forget a live conversation; NotFoundError when absent."""
+
+    def count(self) -> int:
+        """Live conversations."""
+
+    def purge_expired(self) -> int:
+        """Delete expired conversations now; how many went."""
+
+    def close(self) -> None:
+        """Release the connection(s)."""
 
 
 class ConversationStore:
@@ -86,7 +127,7 @@ class ConversationStore:
     @staticmethod
     def new_id() -> str:
         """A fresh, unguessable conversation id."""
-        return secrets.token_urlsafe(12)
+        return new_conversation_id()
 
     def close(self) -> None:
         with self._lock:
@@ -133,7 +174,7 @@ class ConversationStore:
                 (conversation_id,),
             ).fetchall()
         return [
-            StoredTurn(message, question, answer, confidence, short, _quotes(quotes), created)
+            StoredTurn(message, question, answer, confidence, short, quotes_from_json(quotes), created)
             for message, question, answer, confidence, short, quotes, created in rows
         ]
 
@@ -150,7 +191,6 @@ class ConversationStore:
             NotFoundError: ``create`` is false and no live conversation has that id.
         """
         now = self._clock()
-        quotes = [asdict(q) for q in answer.quotes]
         short = answer.short_answer.text if answer.short_answer else None
         with self._transaction() as db:
             if create:
@@ -169,7 +209,7 @@ class ConversationStore:
                     answer.answer,
                     answer.confidence,
                     short,
-                    json.dumps(quotes, ensure_ascii=False),
+                    quotes_to_json(answer.quotes),
                     now,
                     conversation_id,
                 ),

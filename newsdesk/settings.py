@@ -59,6 +59,10 @@ class Settings:
 
     Attributes:
         data_dir: Where the index lives [NEWSDESK_DATA_DIR, default ./data].
+        database_url: A ``postgresql://`` URL: keep articles, vectors and chat
+            conversations in that PostgreSQL database (with pgvector), which any
+            number of servers may share, instead of in ``data_dir``
+            [NEWSDESK_DATABASE_URL; needs the ``postgres`` extra].
         model: Embedding model name or path [NEWSDESK_MODEL].
         device: ``cpu`` or ``cuda`` [NEWSDESK_DEVICE]; unset picks CUDA when present.
         backend: ``torch`` or ``onnx-int8``, the faster int8 copy of the default
@@ -88,6 +92,7 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     conversation_ttl_seconds: float = 7 * 24 * 3600.0
     reader: str = "shipped"
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -100,6 +105,8 @@ class Settings:
         values: dict[str, object] = {}
         if env.get("NEWSDESK_DATA_DIR"):
             values["data_dir"] = Path(env["NEWSDESK_DATA_DIR"])
+        if env.get("NEWSDESK_DATABASE_URL", "").strip():
+            values["database_url"] = env["NEWSDESK_DATABASE_URL"].strip()
         if env.get("NEWSDESK_MODEL"):
             values["model"] = env["NEWSDESK_MODEL"]
         if env.get("NEWSDESK_DEVICE"):

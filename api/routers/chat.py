@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from newsdesk.api.deps import get_conversations, get_desk, require_api_key
 from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses, status_for
 from newsdesk.api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
-from newsdesk.index.conversations import ConversationStore, StoredTurn
+from newsdesk.index.conversations import ConversationStorage, StoredTurn
 from newsdesk.qa.errors import NewsdeskError, QueryError
 from newsdesk.qa.types import Answer, ChatTurn
 
@@ -45,13 +45,13 @@ class _Turn:
     new: bool
     question: str
 
-    def answer(self, request: ChatRequest, desk: Newsdesk, conversations: ConversationStore) -> Answer:
+    def answer(self, request: ChatRequest, desk: Newsdesk, conversations: ConversationStorage) -> Answer:
         answer = desk.ask(self.question, request.top_k, as_of=request.as_of)
         conversations.add_turn(self.conversation_id, request.message, answer, create=self.new)
         return answer
 
 
-def _read(request: ChatRequest, desk: Newsdesk, conversations: ConversationStore) -> _Turn:
+def _read(request: ChatRequest, desk: Newsdesk, conversations: ConversationStorage) -> _Turn:
     """Check the message, load the conversation (404 if gone) and resolve the follow-up."""
     if not request.message.strip():
         raise QueryError("the message is empty")
@@ -65,7 +65,7 @@ def _read(request: ChatRequest, desk: Newsdesk, conversations: ConversationStore
 def chat(
     request: ChatRequest,
     desk: Newsdesk = Depends(get_desk),
-    conversations: ConversationStore = Depends(get_conversations),
+    conversations: ConversationStorage = Depends(get_conversations),
 ) -> ChatResponse:
     """Answer a message in a conversation (a new one when no `conversation_id` is given).
 
@@ -87,7 +87,7 @@ def _event(name: str, data: object) -> str:
 def chat_stream(
     request: ChatRequest,
     desk: Newsdesk = Depends(get_desk),
-    conversations: ConversationStore = Depends(get_conversations),
+    conversations: ConversationStorage = Depends(get_conversations),
 ) -> StreamingResponse:
     """The same as `POST /chat`, as server-sent events.
 
@@ -123,7 +123,7 @@ def chat_stream(
 
 @router.get("/{conversation_id}", response_model=ConversationOut, responses=error_responses(404))
 def get_conversation(
-    conversation_id: str, conversations: ConversationStore = Depends(get_conversations)
+    conversation_id: str, conversations: ConversationStorage = Depends(get_conversations)
 ) -> ConversationOut:
     """The turns of a conversation, oldest first."""
     turns = conversations.turns(conversation_id)
@@ -137,7 +137,7 @@ def get_conversation(
     responses=error_responses(401, 404),
 )
 def delete_conversation(
-    conversation_id: str, conversations: ConversationStore = Depends(get_conversations)
+    conversation_id: str, conversations: ConversationStorage = Depends(get_conversations)
 ) -> DeletedConversation:
     """Forget a conversation and its turns."""
     conversations.delete(conversation_id)
