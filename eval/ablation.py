@@ -27,38 +27,49 @@ from newsdesk.settings import eval_cache_dir
 
 __all__ = ["VARIANTS", "main"]
 
-_PLAIN = AnsweringConfig(
-    passages_considered=12, similarity_weight=1.0, context_weight=0.0, overlap_weight=0.0, rank_weight=0.0,
-    type_weight=0.0, recency_weight=0.0,
-)
 _FINAL = PipelineConfig()
+_RULES = _FINAL.answering
+# The early rows run on fewer candidates and passages, so that each method's own gain shows.
+_FEW_CANDIDATES = 50
+_FEW_PASSAGES = 12
+_HYBRID = replace(_FINAL.retrieval, dense_k=_FEW_CANDIDATES, lexical_k=_FEW_CANDIDATES)
+_SCORES = ("similarity_weight", "overlap_weight", "context_weight", "rank_weight", "type_weight", "recency_weight")
+_SIMILARITY, _OVERLAP, _CONTEXT, _RANK, _TYPE, _RECENCY = _SCORES
+
+
+def _scoring(*scores: str) -> AnsweringConfig:
+    """The final answering settings on few passages, with only ``scores`` at their final weights.
+
+    With none, sentence similarity alone (at weight 1) ranks the sentences.
+    """
+    weights = {name: getattr(_RULES, name) if name in scores else 0.0 for name in _SCORES}
+    if not scores:
+        weights[_SIMILARITY] = 1.0
+    return replace(_RULES, passages_considered=_FEW_PASSAGES, **weights)
+
+
+_FINAL_NAME = (
+    f"+ {_FINAL.retrieval.dense_k}+{_FINAL.retrieval.lexical_k} candidates, {_RULES.passages_considered} passages (final)"
+)
 
 # name -> (retrieval, answering): each row adds one method to the row above it.
 VARIANTS: dict[str, tuple[RetrievalConfig, AnsweringConfig]] = {
-    "dense only, sentence similarity": (RetrievalConfig(dense_k=50, lexical_k=0), _PLAIN),
-    "BM25 only, sentence similarity": (RetrievalConfig(dense_k=0, lexical_k=50), _PLAIN),
-    "hybrid (RRF), sentence similarity": (RetrievalConfig(dense_k=50, lexical_k=50), _PLAIN),
-    "+ idf term overlap": (RetrievalConfig(dense_k=50, lexical_k=50), replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0)),
-    "+ passage context and rank": (
-        RetrievalConfig(dense_k=50, lexical_k=50),
-        replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0, context_weight=0.5, rank_weight=0.2),
-    ),
-    "+ answer-type fit": (
-        RetrievalConfig(dense_k=50, lexical_k=50),
-        replace(_PLAIN, similarity_weight=0.6, overlap_weight=1.0, context_weight=0.5, rank_weight=0.2, type_weight=0.5),
-    ),
-    "+ date prior (as_of)": (
-        RetrievalConfig(dense_k=50, lexical_k=50),
-        replace(_FINAL.answering, passages_considered=12),
-    ),
-    "+ 100+100 candidates, 60 passages (final)": (_FINAL.retrieval, _FINAL.answering),
+    "dense only, sentence similarity": (replace(_HYBRID, lexical_k=0), _scoring()),
+    "BM25 only, sentence similarity": (replace(_HYBRID, dense_k=0), _scoring()),
+    "hybrid (RRF), sentence similarity": (_HYBRID, _scoring()),
+    "+ idf term overlap": (_HYBRID, _scoring(_SIMILARITY, _OVERLAP)),
+    "+ passage context and rank": (_HYBRID, _scoring(_SIMILARITY, _OVERLAP, _CONTEXT, _RANK)),
+    "+ answer-type fit": (_HYBRID, _scoring(_SIMILARITY, _OVERLAP, _CONTEXT, _RANK, _TYPE)),
+    "+ date prior (as_of)": (_HYBRID, _scoring(*_SCORES)),
+    _FINAL_NAME: (_FINAL.retrieval, _RULES),
 }
-# name -> answering settings of rows answered by the shipped reading model.
+# name -> answering settings of rows answered by the shipped reading model: half and twice the final budget.
+_BUDGET = _RULES.reading_budget
 READER_VARIANTS: dict[str, AnsweringConfig] = {
-    "reader, best 4 sentences read": replace(_FINAL.answering, reading_budget=4),
-    "reader, best 8 sentences read (final)": _FINAL.answering,
-    "reader, best 16 sentences read": replace(_FINAL.answering, reading_budget=16),
-    "reader, best 8 sentences without neighbours": replace(_FINAL.answering, reading_neighbours=0),
+    f"reader, best {_BUDGET // 2} sentences read": replace(_RULES, reading_budget=_BUDGET // 2),
+    f"reader, best {_BUDGET} sentences read (final)": _RULES,
+    f"reader, best {_BUDGET * 2} sentences read": replace(_RULES, reading_budget=_BUDGET * 2),
+    f"reader, best {_BUDGET} sentences without neighbours": replace(_RULES, reading_neighbours=0),
 }
 KEYS = ("answer_hit", "f1", "exact_match", "quote_recall@1", "quote_recall@5", "quote_recall@20",
         "abstain_recall", "abstain_rate_answerable", "latency_ms_p50", "latency_ms_p95")
