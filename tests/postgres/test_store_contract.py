@@ -10,8 +10,8 @@ import pytest
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
-from newsdesk.qa.retrieval.fusion import RetrievalConfig
-from newsdesk.qa.types import ArticleDraft
+from newsdesk.qa.retrieval.fusion import Candidate, RetrievalConfig
+from newsdesk.qa.types import ArticleDraft, StoredPassage
 
 from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
@@ -38,11 +38,13 @@ def passages_of(desk: Newsdesk) -> list[tuple[str, int, int, int, str]]:
     return sorted((s.passage.article_id, s.passage.ordinal, s.passage.start, s.passage.end, s.passage.text) for _, s in ranked)
 
 
-def search(desk: Newsdesk, question: str, filters: PassageFilter = PassageFilter(), terms: tuple[str, ...] | None = None,
-           limit: int = 10):
+def search(
+    desk: Newsdesk, question: str, filters: PassageFilter | None = None, terms: tuple[str, ...] | None = None, limit: int = 10
+) -> list[tuple[Candidate, StoredPassage]]:
+    """The store's hybrid search for a question (its words as the lexical terms unless ``terms`` are given)."""
     vector = desk.embedder.embed_query(question)
     words = tuple(w.lower().strip("?.") for w in question.split()) if terms is None else terms
-    return desk._store.search(SearchRequest(vector, words, filters, limit, RetrievalConfig()))
+    return desk._store.search(SearchRequest(vector, words, filters or PassageFilter(), limit, RetrievalConfig()))
 
 
 def test_add_stores_the_article_its_passages_and_vectors(open_desk: OpenDesk, hashing_embedder: HashingEmbedder) -> None:
