@@ -108,18 +108,20 @@ def _ordered_quotes(
     the answer's confidence and scores fall with the ranking. Unread candidates score 0.
     """
     ordered: list[ScoredSentence] = []
-    seen: set[tuple[str, int]] = set()
+    # Article spans already quoted: a read span may join two sentences, and neither is quoted again.
+    taken: dict[str, list[tuple[int, int]]] = {}
+
+    def take(sentence: ScoredSentence, score: float) -> None:
+        spans = taken.setdefault(sentence.source.passage.article_id, [])
+        if not any(start < sentence.end and sentence.start < end for start, end in spans):
+            spans.append((sentence.start, sentence.end))
+            ordered.append(replace(sentence, score=score))
+
     lead = readings[0].evidence - readings[0].margin if readings else 0.0
     for reading in readings:
-        key = (reading.sentence.source.passage.article_id, reading.sentence.start)
-        if key not in seen:
-            seen.add(key)
-            ordered.append(replace(reading.sentence, score=reader.confidence(reading.evidence - lead)))
+        take(reading.sentence, reader.confidence(reading.evidence - lead))
     for sentence in scored:
-        key = (sentence.source.passage.article_id, sentence.start)
-        if key not in seen:
-            seen.add(key)
-            ordered.append(replace(sentence, score=0.0))
+        take(sentence, 0.0)
     return collapse_duplicates(ordered, top_k)
 
 

@@ -80,7 +80,7 @@ def window_in_question(question: str, as_of: date, config: TimeFrameConfig = Tim
         window = TimeWindow(as_of, as_of)
     elif re.search(r"\byesterday\b", text):
         window = TimeWindow(_shifted(as_of, -1), as_of)
-    elif re.search(r"\blast week\b|\bpast week\b|\bprevious week\b", text):
+    elif re.search(r"\blast week\b|(?<!\bthis )\bpast week\b|\bprevious week\b", text):
         window = TimeWindow(_shifted(as_of, -config.last_week_from_days), _shifted(as_of, -config.last_week_until_days))
     elif re.search(r"\bthis week\b|\bthis weekend\b|\bthese days\b|\bthis past week\b", text):
         window = TimeWindow(_shifted(as_of, -config.this_week_days), as_of)

@@ -585,12 +585,7 @@ QUAY = Doc(
 )
 
 
-# The reader's span joins both sentences into one quote (keyed by the first sentence's start); the second
-# sentence, unread, is then quoted again on its own: the same words twice among the quotes.
-@pytest.mark.xfail(
-    strict=True,
-    reason="answer_by_reading quotes a sentence again when a read span already merged it into another quote",
-)
+# The reader's span joins both sentences into one quote; the second sentence is not quoted again on its own.
 def test_quotes_of_a_read_answer_do_not_overlap() -> None:
     corpus = Corpus([QUAY])
     scored = score_sentences("Who did villagers thank?", QUESTION_VECTOR, corpus.ranked, corpus.sentences_of, CONFIG)

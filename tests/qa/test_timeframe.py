@@ -114,9 +114,6 @@ def test_no_window_without_a_relative_time(question: str) -> None:
 
 
 # "this past week" is listed with "this week", but the "last week" rule matches its "past week" first.
-@pytest.mark.xfail(
-    strict=True, reason="'this past week' is read as 'last week' (the 'past week' alternative matches first)"
-)
 def test_this_past_week_is_this_week() -> None:
     assert window_in_question("What happened this past week?", AS_OF) == TimeWindow(date(2025, 6, 18), AS_OF)
 
