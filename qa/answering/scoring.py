@@ -81,7 +81,8 @@ def term_weights(question: str, document_frequency: Mapping[str, int], passages:
     for token in tokens(question):
         if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
             continue
-        df = document_frequency.get(token, 0)
+        # Counts read while articles are being added can run ahead of the passage total.
+        df = min(document_frequency.get(token, 0), passages)
         idf = math.log(1.0 + (passages - df + 0.5) / (df + 0.5))
         term = stem(token)
         weights[term] = max(weights.get(term, 0.0), idf)
@@ -89,10 +90,11 @@ def term_weights(question: str, document_frequency: Mapping[str, int], passages:
 
 
 def _overlap(weights: Mapping[str, float], sentence: str) -> float:
-    if not weights:
+    total = sum(weights.values())
+    if total <= 0:
         return 0.0
     present = set(content_terms(sentence))
-    return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total
 
 
 def _recency(published: str | None, window: TimeWindow | None, scale_days: float) -> float:

@@ -13,7 +13,7 @@ from newsdesk.qa.errors import QueryError
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter, as_date
-from newsdesk.qa.retrieval.fusion import query_terms
+from newsdesk.qa.retrieval.fusion import RetrievalConfig, query_terms
 from newsdesk.qa.retrieval.timeframe import TimeWindow, window_in_question
 from newsdesk.qa.text import STOPWORDS, tokens
 from newsdesk.qa.types import Answer
@@ -29,9 +29,9 @@ class TermStatistics:
     concurrent questions from filling it while it is being emptied.
     """
 
-    def __init__(self, store: Store, common_share: float) -> None:
+    def __init__(self, store: Store, config: RetrievalConfig) -> None:
         self._store = store
-        self._common_share = common_share
+        self._config = config
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._frequencies: dict[str, int] = {}
@@ -49,8 +49,7 @@ class TermStatistics:
             if missing:
                 self._frequencies.update(self._store.document_frequencies(missing))
             frequencies, total = dict(self._frequencies), self._passages
-        # Only in large indexes: in a small one every word is cheap to search.
-        limit = max(self._common_share * total, 1000)
+        limit = max(self._config.common_share * total, self._config.common_floor)
         common = frozenset(w for w in words if frequencies.get(w, 0) > limit)
         return term_weights(question, frequencies, total), common
 
@@ -63,7 +62,7 @@ class QuestionAnswerer:
         self._embedder = embedder
         self._config = config
         self._reader = reader
-        self._terms = TermStatistics(store, config.retrieval.common_share)
+        self._terms = TermStatistics(store, config.retrieval)
 
     def check_question(self, question: str, top_k: int | None) -> tuple[str, int]:
         """The stripped question and the number of quotes to return.
@@ -96,7 +95,7 @@ class QuestionAnswerer:
         text, k = self.check_question(question, top_k)
         filters = PassageFilter.build(since, until, source)
         day = as_date(as_of, "as_of") or date.today()
-        window = window_in_question(text, day)
+        window = window_in_question(text, day, self._config.time_frame)
         if window is None and as_of is not None:
             window = TimeWindow(day - timedelta(days=self._config.as_of_days), day)
         started = time.perf_counter()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from newsdesk.qa.answering.scoring import AnsweringConfig
 from newsdesk.qa.ingest.chunking import ChunkingConfig
 from newsdesk.qa.retrieval.fusion import RetrievalConfig
+from newsdesk.qa.retrieval.timeframe import TimeFrameConfig
 
 __all__ = ["PipelineConfig"]
 
@@ -19,6 +20,7 @@ class PipelineConfig:
         chunking: Passage sizes.
         retrieval: Candidate counts and fusion.
         answering: Sentence scoring, reading and abstention.
+        time_frame: The dates that relative time words in a question point at.
         max_question_chars: Longer questions are refused.
         max_article_chars: Longer articles are refused.
         default_top_k: Quotes returned when a request does not say.
@@ -30,6 +32,7 @@ class PipelineConfig:
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answering: AnsweringConfig = field(default_factory=AnsweringConfig)
+    time_frame: TimeFrameConfig = field(default_factory=TimeFrameConfig)
     max_question_chars: int = 1000
     max_article_chars: int = 2_000_000
     default_top_k: int = 5

@@ -19,7 +19,9 @@ class RetrievalConfig:
         rrf_k: The reciprocal-rank-fusion constant (60 in the original paper).
         lexical_weight: Weight of the BM25 ranking relative to the dense one.
         common_share: Words in more than this share of passages are left out of
-            the lexical query.
+            the lexical query ...
+        common_floor: ... and in more than this many passages: in a small index
+            every word is cheap to search.
     """
 
     dense_k: int = 100
@@ -27,6 +29,7 @@ class RetrievalConfig:
     rrf_k: int = 60
     lexical_weight: float = 1.0
     common_share: float = 0.15
+    common_floor: int = 1000
 
 
 @dataclass(frozen=True)

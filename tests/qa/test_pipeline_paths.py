@@ -9,6 +9,7 @@ import pytest
 
 from newsdesk.desk import Newsdesk
 from newsdesk.qa.pipeline.asking import TermStatistics
+from newsdesk.qa.retrieval.fusion import RetrievalConfig
 from newsdesk.qa.types import AddResult, ArticleDraft
 
 BODY = "The council approved the harbour budget on Monday. Work on the new pier starts in March."
@@ -73,7 +74,7 @@ class CountingStore:
 
 def test_term_statistics_are_cached_until_the_store_changes() -> None:
     store = CountingStore()
-    statistics = TermStatistics(store, common_share=0.15)  # type: ignore[arg-type]
+    statistics = TermStatistics(store, RetrievalConfig())  # type: ignore[arg-type]
     first, _ = statistics.weights("harbour pier")
     again, _ = statistics.weights("harbour pier")
     assert again == first and store.lookups == 1

@@ -595,3 +595,9 @@ def test_quotes_of_a_read_answer_do_not_overlap() -> None:
     assert answer.answer == QUAY.text[len(QUAY.prefix) :]  # both sentences, as one verbatim quote
     spans = sorted((q.start, q.end) for q in answer.quotes if q.article_id == "quay")
     assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:])), spans
+
+
+def test_counts_read_ahead_of_the_passage_total_still_weigh_every_word() -> None:
+    # A question asked while articles are added may see new frequencies with an older passage total.
+    weights = term_weights("When does work on the pier start?", {"work": 12, "pier": 12, "start": 12}, 10)
+    assert set(weights) == {"work", "pier", "start"} and all(w > 0 for w in weights.values())
