@@ -55,7 +55,7 @@ class Newsdesk:
             ModelMismatchError: The index was built with another model.
             IndexLockedError: ``writer`` and another process holds the lock.
         """
-        self.data_dir = data_dir
+        self.data_dir: Path | None = data_dir
         self._setup(EmbeddedStore(data_dir, embedder.dimension, storage, writer), embedder, config, reader, writer)
 
     @classmethod
