@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsdesk.index.conversations import ConversationStorage, ConversationStore
+from newsdesk.index.datadir import recorded_model_in
 from newsdesk.index.embedded import EmbeddedStore
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.pipeline.storage import Store
 
-__all__ = ["CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_store"]
+__all__ = ["CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_store", "recorded_model_of"]
 
 #: The embedded backend's conversation file, beside the index in the data directory.
 CONVERSATIONS_FILE = "conversations.sqlite3"
@@ -76,3 +77,17 @@ def describe_storage(data_dir: Path, database_url: str | None = None) -> str:
 
         return f"PostgreSQL at {redact(database_url)}"
     return str(data_dir)
+
+
+def recorded_model_of(data_dir: Path, database_url: str | None = None) -> tuple[str, int] | None:
+    """The ``(model, dimension)`` the index records, read without changing anything; None for none yet.
+
+    Raises:
+        IndexStateError: The database cannot be reached.
+    """
+    if database_url:
+        _check_url(database_url)
+        from newsdesk.index.postgres.schema import recorded_model_at
+
+        return recorded_model_at(database_url)
+    return recorded_model_in(data_dir)

@@ -18,6 +18,7 @@ database made by another schema version or another model is refused.
 from __future__ import annotations
 
 import psycopg
+from newsdesk.index.postgres.connection import connect_once
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError
 from psycopg import sql
 
@@ -218,3 +219,15 @@ def create_conversation_tables(conn: psycopg.Connection) -> None:
         for statement in _CONVERSATION_TABLES.split(";"):
             if statement.strip():
                 conn.execute(statement.encode())
+
+
+def recorded_model_at(url: str, timeout: float = 30.0) -> tuple[str, int] | None:
+    """The ``(model, dimension)`` a database records, read without creating anything; None when none.
+
+    Raises:
+        IndexStateError: The server cannot be reached.
+    """
+    with connect_once(url, timeout) as conn:
+        row = conn.execute("SELECT to_regclass('newsdesk_meta')").fetchone()
+        recorded = recorded_model(conn) if row and row[0] is not None else None
+    return None if recorded is None else recorded[:2]

@@ -62,11 +62,23 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     # The store alone: listing needs neither the vectors nor the model, and a missing index is empty.
     from newsdesk.index.datadir import STORE_FILE
+    from newsdesk.index.factory import recorded_model_of
     from newsdesk.index.store import ArticleStore
 
     articles, total = [], 0
-    path = settings_from(args).data_dir / STORE_FILE
-    if path.is_file():
+    settings = settings_from(args)
+    path = settings.data_dir / STORE_FILE
+    if settings.database_url:
+        if recorded_model_of(settings.data_dir, settings.database_url) is not None:
+            from newsdesk.index.postgres.store import PostgresStore
+
+            database = PostgresStore(settings.database_url)
+            try:
+                articles = database.list_articles(limit=args.limit, offset=args.offset)
+                total = database.counts()[0]
+            finally:
+                database.close()
+    elif path.is_file():
         store = ArticleStore(path)
         try:
             articles = store.list_articles(limit=args.limit, offset=args.offset)
@@ -88,12 +100,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from newsdesk.index.datadir import STORE_FILE
-    from newsdesk.index.store import recorded_model
+    from newsdesk.index.factory import recorded_model_of
 
     settings = settings_from(args)
     # An index that records no model has never held an article: nothing to remove, no model to load.
-    desk = open_desk(settings, writer=True) if recorded_model(settings.data_dir / STORE_FILE) else None
+    recorded = recorded_model_of(settings.data_dir, settings.database_url)
+    desk = open_desk(settings, writer=True) if recorded else None
     removed = 0
     try:
         for article_id in args.ids:

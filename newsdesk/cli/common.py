@@ -34,11 +34,10 @@ class UsageError(Exception):
 
 def lazy_embedder(settings: Settings) -> LazyEmbedder:
     """The configured embedding model, loaded only when something is embedded."""
-    from newsdesk.index.datadir import STORE_FILE
-    from newsdesk.index.store import recorded_model
+    from newsdesk.index.factory import recorded_model_of
     from newsdesk.qa.embedding.lazy import LazyEmbedder
 
-    return LazyEmbedder(settings.embedder_config(), recorded_model(settings.data_dir / STORE_FILE))
+    return LazyEmbedder(settings.embedder_config(), recorded_model_of(settings.data_dir, settings.database_url))
 
 
 def open_desk(settings: Settings, writer: bool, reading: bool = False) -> Newsdesk:
@@ -48,9 +47,12 @@ def open_desk(settings: Settings, writer: bool, reading: bool = False) -> Newsde
     that lists, removes, or fails on a locked index or bad input answers at once.
     """
     from newsdesk.desk import Newsdesk
+    from newsdesk.index.factory import open_store
 
     reader = settings.load_reader() if reading else None
-    return Newsdesk(settings.data_dir, lazy_embedder(settings), writer=writer, reader=reader)
+    embedder = lazy_embedder(settings)
+    store = open_store(embedder.dimension, settings.data_dir, settings.database_url, writer=writer)
+    return Newsdesk.over(store, embedder, reader=reader, writer=writer)
 
 
 def plural(number: int, noun: str) -> str:
@@ -64,6 +66,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         backend=getattr(args, "backend", None),
         reader=getattr(args, "reader", None),
+        database_url=getattr(args, "database_url", None),
     )
 
 
@@ -106,4 +109,10 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
         "--reader",
         default=default,
         help="reading model: shipped (default), a trained model folder, or none for rules only (env NEWSDESK_READER)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=default,
+        help="postgresql://... : keep the index in this PostgreSQL database instead of --data-dir "
+        "(env NEWSDESK_DATABASE_URL; needs the postgres extra)",
     )

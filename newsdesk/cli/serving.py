@@ -58,9 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Open the index once now, so that a locked, foreign or unreadable one is a one-line error
         # before any model loads (the app opens it again at start-up).
         from newsdesk.desk import Newsdesk
+        from newsdesk.index.factory import open_store
 
         try:
-            Newsdesk(settings.data_dir, embedder).close()
+            Newsdesk.over(open_store(embedder.dimension, settings.data_dir, settings.database_url), embedder).close()
         except IndexLockedError as exc:
             raise IndexLockedError(
                 f"the index in {settings.data_dir} is locked by another process (another newsdesk serve?); "
