@@ -74,7 +74,10 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
     from newsdesk.qa.embedding import load_embedder
     from newsdesk.qa.pipeline.config import PipelineConfig
 
-    settings = Settings.from_env(data_dir=args.data_dir, model=args.model, backend=args.backend, reader=args.reader)
+    settings = Settings.from_env(
+        data_dir=args.data_dir, model=args.model, backend=args.backend, reader=args.reader,
+        database_url=getattr(args, "database_url", None),
+    )
     embedder = load_embedder(settings.embedder_config())
     reader = settings.load_reader()
     config = PipelineConfig()
@@ -97,10 +100,34 @@ def _target_and_settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any],
         run_settings.update(corpus=str(args.corpus), corpus_index=str(data_dir), corpus_cached=cached)
     else:
         run_settings.update(data_dir=str(data_dir))
-    desk = Newsdesk(data_dir, embedder, config, writer=False, reader=reader)
+    if settings.database_url:
+        from newsdesk.index.factory import describe_storage
+
+        desk = _database_desk(settings, data_dir if args.corpus else None, embedder, config, reader)
+        run_settings.update(database=describe_storage(data_dir, settings.database_url))
+    else:
+        desk = Newsdesk(data_dir, embedder, config, writer=False, reader=reader)
     articles, passages = desk.counts()
     run_settings.update(articles=articles, passages=passages)
     return InProcessTarget(desk), run_settings, desk
+
+
+def _database_desk(settings: Settings, corpus_index: Path | None, embedder: Any, config: Any, reader: Any) -> Any:
+    """A newsdesk over the database; with a corpus, its embedded index is copied in first (no re-embedding)."""
+    from newsdesk.desk import Newsdesk
+    from newsdesk.index.factory import describe_storage, open_store
+    from newsdesk.index.migrate import copy_index
+
+    store = open_store(embedder.dimension, settings.data_dir, settings.database_url)
+    if corpus_index is not None:
+        try:
+            copied = copy_index(corpus_index, store)
+        except BaseException:
+            store.close()
+            raise
+        print(f"corpus copied into {describe_storage(settings.data_dir, settings.database_url)}: {copied} articles",
+              file=sys.stderr)
+    return Newsdesk.over(store, embedder, config, reader)
 
 
 def _load(args: argparse.Namespace) -> tuple[Callable[..., dict[str, Any]], int, str]:
