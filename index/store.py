@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import numpy as np
 from newsdesk.index import sqlite
+from newsdesk.index.bm25 import TEXT_WEIGHT, TITLE_WEIGHT
 from newsdesk.index.store_schema import SCHEMA, SCHEMA_VERSION, recorded_model
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError
 from newsdesk.qa.types import Article, ArticleSummary, Passage, StoredPassage
@@ -42,9 +43,6 @@ class ArticleStore:
     #: Values bound in one ``IN (...)`` list: well inside SQLite's limit on the
     #: parameters of a statement (999 before SQLite 3.32).
     IN_LIST_CHUNK = 500
-    #: BM25 weights of the FTS5 columns: a word in the title counts half as much as one in the text.
-    BM25_TITLE_WEIGHT = 0.5
-    BM25_TEXT_WEIGHT = 1.0
 
     @classmethod
     def _in_chunks(cls, values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
@@ -284,7 +282,7 @@ class ArticleStore:
         """
         if not match_query:
             return []
-        bm25 = f"bm25(passages_fts, {float(self.BM25_TITLE_WEIGHT)!r}, {float(self.BM25_TEXT_WEIGHT)!r})"
+        bm25 = f"bm25(passages_fts, {float(TITLE_WEIGHT)!r}, {float(TEXT_WEIGHT)!r})"
         with self._lock:
             rows = self._db.execute(
                 # bm25() is lower-is-better.

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from newsdesk.index.bm25 import TOKENIZER
+
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "recorded_model"]
 
 SCHEMA_VERSION = "2"
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -45,7 +47,7 @@ CREATE INDEX IF NOT EXISTS articles_by_published ON articles(published);
 -- Newest first, an undated article by the day it was added (list_articles).
 CREATE INDEX IF NOT EXISTS articles_by_day ON articles(COALESCE(published, substr(added_at, 1, 10)), added_at);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, text, tokenize = 'porter unicode61 remove_diacritics 2'
+    title, text, tokenize = '{TOKENIZER}'
 );
 """
 

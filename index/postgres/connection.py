@@ -37,7 +37,6 @@ class PostgresConfig:
             question of common words does not rank a large share of a big table.
         hnsw_m: Links per node of the HNSW index (set when the index is created).
         hnsw_ef_construction: Candidates kept while building the HNSW index.
-        text_search: The PostgreSQL text search configuration (stemming, stopwords).
     """
 
     pool_min: int = 1
@@ -47,7 +46,6 @@ class PostgresConfig:
     lexical_scan_limit: int = 20_000
     hnsw_m: int = 16
     hnsw_ef_construction: int = 64
-    text_search: str = "english"
 
 
 def connect_once(url: str, timeout: float) -> psycopg.Connection:

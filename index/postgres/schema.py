@@ -2,15 +2,16 @@
 
 Every table's name starts with ``newsdesk_``, so the database may hold other
 applications' tables too. ``newsdesk_meta`` records the schema version, the
-embedding model and its dimension, and the text search configuration; a
-database made by another schema version or another model is refused.
+embedding model and its dimension; a database made by another schema version
+or another model is refused.
 
     newsdesk_meta           key, value
-    newsdesk_state          one row: generation, article and passage counts (bumped by every write)
+    newsdesk_state          one row: generation, article and passage counts, passages' total tokens
+                            (bumped by every write)
     newsdesk_articles       id, title, text, url, published, source, content_hash, added_at
     newsdesk_sentences      article_id, ordinal, start_char, end_char, embed_hash, vector halfvec(d)
     newsdesk_passages       id, article_id, offsets, text, sentence range, title, published, source_key,
-                            embedding halfvec(d) (HNSW), lexemes tsvector (generated, GIN)
+                            embedding halfvec(d) (HNSW), lexemes tsvector (FTS5's tokens, GIN), tokens
     newsdesk_conversations  id, created_at, updated_at
     newsdesk_turns          conversation_id, ordinal, message, answer, quotes (JSON), ...
 """
@@ -31,7 +32,7 @@ __all__ = [
     "recorded_model",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: Advisory lock keys (the first of two int4 keys): schema changes, and one lock per article id.
 SCHEMA_LOCK = 0x6E647331
@@ -44,7 +45,9 @@ CREATE TABLE IF NOT EXISTS newsdesk_state (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     generation bigint NOT NULL DEFAULT 0,
     articles bigint NOT NULL DEFAULT 0,
-    passages bigint NOT NULL DEFAULT 0
+    passages bigint NOT NULL DEFAULT 0,
+    -- The passages' lengths in tokens, summed (BM25's average length).
+    tokens bigint NOT NULL DEFAULT 0
 );
 INSERT INTO newsdesk_state DEFAULT VALUES ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS newsdesk_articles (
@@ -85,12 +88,13 @@ CREATE TABLE IF NOT EXISTS newsdesk_passages (
     published text,
     source_key text,
     embedding halfvec({dimension}) NOT NULL,
-    -- Body words weigh more than title words (weights A and B), as in the embedded BM25 index.
-    lexemes tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector({text_search}::regconfig, title), 'B')
-        || setweight(to_tsvector({text_search}::regconfig, text), 'A')
-    ) STORED
+    -- The tokens FTS5 makes of the title (weight B) and the text (weight A), at every position,
+    -- and their count: made by the writer (index/postgres/lexemes.py), for BM25 as FTS5 ranks.
+    lexemes tsvector NOT NULL,
+    tokens integer NOT NULL
 );
+-- Kept in the row (moved out only as a last resort), as the search reads every matching passage's.
+ALTER TABLE newsdesk_passages ALTER COLUMN lexemes SET STORAGE MAIN;
 CREATE INDEX IF NOT EXISTS newsdesk_passages_by_article ON newsdesk_passages (article_id);
 CREATE INDEX IF NOT EXISTS newsdesk_passages_by_published ON newsdesk_passages (published);
 CREATE INDEX IF NOT EXISTS newsdesk_passages_by_source ON newsdesk_passages (source_key);
@@ -159,29 +163,25 @@ def prepare_database(conn: psycopg.Connection) -> None:
         )
 
 
-def recorded_model(conn: psycopg.Connection) -> tuple[str, int, str] | None:
-    """``(model, dimension, text search configuration)`` recorded in the database, or None."""
+def recorded_model(conn: psycopg.Connection) -> tuple[str, int] | None:
+    """``(model, dimension)`` recorded in the database, or None."""
     meta = _meta(conn)
     if "model" not in meta:
         return None
-    return meta["model"], int(meta["dimension"]), meta.get("text_search", "english")
+    return meta["model"], int(meta["dimension"])
 
 
 def record_or_check_model(
-    conn: psycopg.Connection, model: str, dimension: int, *, text_search: str, m: int, ef_construction: int
-) -> str:
+    conn: psycopg.Connection, model: str, dimension: int, *, m: int, ef_construction: int
+) -> None:
     """On first use create the article tables and record the model; later refuse another model.
 
     Args:
         conn: An autocommit connection to a database :func:`prepare_database` has set up.
         model: The embedding model's name.
         dimension: Its vector dimension (the ``halfvec`` columns' size).
-        text_search: The text search configuration for new tables.
         m: HNSW links per node for a new index.
         ef_construction: HNSW build candidates for a new index.
-
-    Returns:
-        The text search configuration the tables were made with.
 
     Raises:
         ModelMismatchError: The database was built with another model or dimension.
@@ -192,7 +192,6 @@ def record_or_check_model(
         if recorded is None:
             ddl = sql.SQL(_ARTICLE_TABLES).format(
                 dimension=sql.Literal(dimension),
-                text_search=sql.Literal(text_search),
                 m=sql.Literal(m),
                 ef_construction=sql.Literal(ef_construction),
             )
@@ -200,16 +199,14 @@ def record_or_check_model(
                 if statement.strip():
                     conn.execute(statement.encode())
             conn.execute(
-                "INSERT INTO newsdesk_meta VALUES ('model', %s), ('dimension', %s), ('text_search', %s)",
-                (model, str(dimension), text_search),
+                "INSERT INTO newsdesk_meta VALUES ('model', %s), ('dimension', %s)", (model, str(dimension))
             )
-            return text_search
-    if (recorded[0], recorded[1]) != (model, dimension):
+            return
+    if recorded != (model, dimension):
         raise ModelMismatchError(
             f"the database was built with model {recorded[0]!r} (dimension {recorded[1]}), "
             f"not {model!r} (dimension {dimension}); use that model or a new database"
         )
-    return recorded[2]
 
 
 def create_conversation_tables(conn: psycopg.Connection) -> None:
@@ -229,5 +226,4 @@ def recorded_model_at(url: str, timeout: float = 30.0) -> tuple[str, int] | None
     """
     with connect_once(url, timeout) as conn:
         row = conn.execute("SELECT to_regclass('newsdesk_meta')").fetchone()
-        recorded = recorded_model(conn) if row and row[0] is not None else None
-    return None if recorded is None else recorded[:2]
+        return recorded_model(conn) if row and row[0] is not None else None

@@ -4,13 +4,23 @@ The query has the same shape as the embedded backend's search, computed in the
 database next to the rows::
 
     dense    top dense_k passages by inner product (the HNSW index), filters applied in the scan
-    lexical  top lexical_k by ts_rank_cd among at most lexical_scan_limit passages
-             matching any of the question's words, filters applied in the scan
+    lexical  top lexical_k by BM25, as FTS5 computes it (:mod:`newsdesk.index.bm25`), among at most
+             lexical_scan_limit passages matching any of the question's phrases, filters applied in the scan
     fused    dense FULL JOIN lexical: 1/(rrf_k + dense rank) + lexical_weight/(rrf_k + lexical rank)
     result   the best `limit` fused passages, joined with their articles
 
-Fused scores are computed in float8 exactly as :func:`~newsdesk.qa.retrieval.fusion.fuse_rankings`
-computes them, and ties are broken in its order (dense rank first, then lexical rank).
+BM25 needs, besides each matching passage's length and the positions of the question's
+tokens in it (read from its ``lexemes``), the passage count and total length (kept in
+``newsdesk_state`` by every write) and each phrase's document frequency: counted among
+the matching passages when the scan saw them all, else through the GIN index, up to half
+the passages (where idf reaches FTS5's floor) or lexical_scan_limit. Beyond that limit a
+common phrase's idf is a little high, and the lexical half ranks an arbitrary subset of the
+matches, where FTS5 ranks them all.
+
+Scores are computed in float8 in FTS5's order of operations, and ties are broken by
+passage id, as FTS5 returns them; fused scores are computed exactly as
+:func:`~newsdesk.qa.retrieval.fusion.fuse_rankings` computes them, and their ties are
+broken in its order (dense rank first, then lexical rank).
 """
 
 from __future__ import annotations
@@ -18,13 +28,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
+from newsdesk.index.postgres.lexemes import lexical_query
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate
 from newsdesk.qa.types import Passage, StoredPassage
 from psycopg import sql
 
-__all__ = ["hybrid_query", "ranked_passages", "tsquery_text"]
+__all__ = ["hybrid_query", "ranked_passages"]
 
 _DENSE = """
 dense AS (
@@ -38,23 +50,83 @@ dense AS (
     ) nearest
 )"""
 
-# Body words weigh 1.0, title words 0.5 (weights D, C, B, A); normalisation 2 divides by the
-# passage's length, so long passages do not win by length alone (closest to the embedded BM25
-# ranking on the seed questions among ts_rank_cd's normalisations).
+# matching     the passages holding any phrase, each with its length and the query's tokens in it
+#              (ts_delete twice: the tsvector less every other lexeme, without unnesting it all)
+# tokens       each query token in each matching passage: its positions and their weights
+#              (title positions weigh B, text positions A)
+# frequencies  each phrase's occurrences in each passage, weighted by column: a one-token phrase's
+#              from its weights, a longer one's where all its tokens follow its first in order
+# counted,     each phrase's idf from the passages holding it: counted in the scan when it saw every
+# phrases      passage (no filters, not cut short), else through the GIN index, up to half the
+#              passages (where idf reaches FTS5's floor) or lexical_scan_limit
+# scored       BM25, summed over the phrases in the question's order (as FTS5 sums)
 _LEXICAL = """
+matching AS (
+    SELECT p.id, p.tokens, ts_delete(p.lexemes, tsvector_to_array(ts_delete(p.lexemes, %(distinct_lexemes)s::text[]))) AS found
+    FROM newsdesk_passages p
+    WHERE p.lexemes @@ %(tsquery)s::tsquery {filters}
+    LIMIT %(lexical_scan)s
+),
+tokens AS (
+    SELECT m.id, t.phrase, t.place, u.positions, u.weights
+    FROM matching m
+    CROSS JOIN LATERAL unnest(m.found) u
+    JOIN unnest(%(lexemes)s::text[], %(phrase_numbers)s::int[], %(places)s::int[]) AS t(lexeme, phrase, place)
+      ON t.lexeme = u.lexeme
+),
+frequencies AS (
+    SELECT id, phrase,
+           %(title_weight)s * cardinality(array_positions(weights, 'B'))
+             + %(text_weight)s * cardinality(array_positions(weights, 'A')) AS frequency
+    FROM tokens
+    WHERE (%(lengths)s::int[])[phrase] = 1
+    UNION ALL
+    SELECT id, phrase, sum(CASE weight WHEN 'A' THEN %(text_weight)s ELSE %(title_weight)s END)
+    FROM (
+        SELECT k.id, k.phrase, min(x.weight) AS weight
+        FROM tokens k
+        CROSS JOIN LATERAL unnest(k.positions, k.weights) AS x(position, weight)
+        WHERE (%(lengths)s::int[])[k.phrase] > 1
+        GROUP BY k.id, k.phrase, x.position - k.place
+        HAVING count(*) = (%(lengths)s::int[])[k.phrase]
+    ) instances
+    GROUP BY id, phrase
+),
+counted AS MATERIALIZED (
+    SELECT phrase, count(*) AS hits FROM frequencies GROUP BY phrase
+),
+phrases AS MATERIALIZED (  -- once per phrase, not once per passage
+    SELECT q.phrase, CASE WHEN i.idf > 0 THEN i.idf ELSE 1e-6::float8 END AS idf
+    FROM newsdesk_state s
+    CROSS JOIN unnest(%(phrases)s::tsquery[]) WITH ORDINALITY AS q(query, phrase)
+    CROSS JOIN LATERAL (
+        SELECT CASE
+            WHEN {scan_saw_all} THEN COALESCE((SELECT c.hits FROM counted c WHERE c.phrase = q.phrase), 0)
+            ELSE (
+                SELECT count(*)
+                FROM (
+                    SELECT 1 FROM newsdesk_passages p WHERE p.lexemes @@ q.query
+                    LIMIT least(%(lexical_scan)s, (s.passages + 1) / 2)
+                ) holding
+            )
+        END AS hits
+        OFFSET 0  -- counted once, not once per use of hits below
+    ) n
+    CROSS JOIN LATERAL (SELECT ln((s.passages - n.hits + 0.5::float8) / (n.hits + 0.5::float8)) AS idf) i
+),
+scored AS (
+    SELECT f.id,
+           sum(ph.idf * ((f.frequency * %(k1_plus_1)s)
+                         / (f.frequency + %(k1)s * (1 - %(b)s + %(b)s * m.tokens / a.avgdl))) ORDER BY f.phrase) AS score
+    FROM frequencies f
+    JOIN phrases ph ON ph.phrase = f.phrase
+    JOIN matching m ON m.id = f.id
+    CROSS JOIN (SELECT tokens::float8 / passages AS avgdl FROM newsdesk_state) a
+    GROUP BY f.id
+),
 lexical AS (
     SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank
-    FROM (
-        SELECT id, ts_rank_cd('{{0.1, 0.2, 0.5, 1.0}}', lexemes, to_tsquery({text_search}::regconfig, %(tsquery)s), 2) AS score
-        FROM (
-            SELECT p.id, p.lexemes
-            FROM newsdesk_passages p
-            WHERE p.lexemes @@ to_tsquery({text_search}::regconfig, %(tsquery)s) {filters}
-            LIMIT %(lexical_scan)s
-        ) matching
-        ORDER BY score DESC, id
-        LIMIT %(lexical_k)s
-    ) best
+    FROM (SELECT id, score FROM scored ORDER BY score DESC, id LIMIT %(lexical_k)s) best
 )"""
 
 _NO_LEXICAL = """
@@ -79,16 +151,6 @@ ORDER BY f.score DESC, f.arrival
 LIMIT %(limit)s"""
 
 
-def tsquery_text(terms: Sequence[str]) -> str:
-    """A ``to_tsquery`` OR-query of words, each quoted so no character in them reads as an operator.
-
-    Returns:
-        ``'a' | 'b'``, or an empty string when no word is left.
-    """
-    quoted = ("'" + t.replace("\\", "").replace("'", "''") + "'" for t in terms)
-    return " | ".join(q for q in quoted if q != "''")
-
-
 def _filters(filters: PassageFilter) -> tuple[str, dict[str, Any]]:
     """SQL conditions on ``p`` (a newsdesk_passages row) that admit what :meth:`PassageFilter.admits` admits."""
     clauses, params = [], {}
@@ -104,33 +166,48 @@ def _filters(filters: PassageFilter) -> tuple[str, dict[str, Any]]:
     return " ".join(clauses), params
 
 
-def hybrid_query(request: SearchRequest, text_search: str, lexical_scan_limit: int) -> tuple[sql.Composed, dict[str, Any]]:
+def hybrid_query(request: SearchRequest, lexical_scan_limit: int) -> tuple[sql.SQL, dict[str, Any]]:
     """The one SQL statement of a hybrid search, and its parameters.
 
     Args:
         request: The question's vector and words, the filters and the fusion constants.
-        text_search: The text search configuration the passages were indexed with.
-        lexical_scan_limit: Matching passages ranked at most by the lexical half.
+        lexical_scan_limit: Matching passages the lexical half ranks at most (and the
+            most passages it counts for a phrase's document frequency).
 
     Returns:
         The statement and its named parameters; its rows are read by :func:`ranked_passages`.
     """
     retrieval = request.retrieval
     conditions, params = _filters(request.filters)
-    tsquery = tsquery_text(request.terms) if retrieval.lexical_k > 0 else ""
-    lexical = _LEXICAL if tsquery else _NO_LEXICAL
-    template = "WITH" + _DENSE + "," + lexical + "," + _FUSED
-    query = sql.SQL(template.replace("{filters}", conditions)).format(text_search=sql.Literal(text_search))
+    words = lexical_query(request.terms) if retrieval.lexical_k > 0 else None
+    template = "WITH" + _DENSE + "," + (_LEXICAL if words else _NO_LEXICAL) + "," + _FUSED
+    # Filtered, the scan sees only the admitted passages: document frequencies need the index.
+    scan_saw_all = "false" if conditions else "(SELECT count(*) FROM matching) < %(lexical_scan)s"
+    query = sql.SQL(template.replace("{filters}", conditions).replace("{scan_saw_all}", scan_saw_all))
     params.update(
         vector=request.vector,
         dense_k=retrieval.dense_k,
-        tsquery=tsquery,
         lexical_k=retrieval.lexical_k,
-        lexical_scan=max(lexical_scan_limit, retrieval.lexical_k),
         rrf_k=retrieval.rrf_k,
         lexical_weight=float(retrieval.lexical_weight),
         limit=request.limit,
     )
+    if words:
+        params.update(
+            tsquery=words.tsquery,
+            phrases=words.phrases,
+            lengths=words.lengths,
+            lexemes=words.lexemes,
+            distinct_lexemes=words.distinct_lexemes,
+            phrase_numbers=words.phrase_numbers,
+            places=words.places,
+            lexical_scan=max(lexical_scan_limit, retrieval.lexical_k),
+            title_weight=TITLE_WEIGHT,
+            text_weight=TEXT_WEIGHT,
+            k1=K1,
+            k1_plus_1=K1 + 1.0,
+            b=B,
+        )
     return query, params
 
 

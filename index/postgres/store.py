@@ -15,8 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 import psycopg
 from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
+from newsdesk.index.postgres.lexemes import passage_lexemes, phrase_queries, register_tsvector
 from newsdesk.index.postgres.schema import ARTICLE_LOCKS, prepare_database, record_or_check_model
-from newsdesk.index.postgres.search import hybrid_query, ranked_passages, tsquery_text
+from newsdesk.index.postgres.search import hybrid_query, ranked_passages
 from newsdesk.index.postgres.url import redact
 from newsdesk.qa.pipeline.storage import ArticleWrite, SearchRequest, SentenceRows
 from newsdesk.qa.retrieval.fusion import Candidate
@@ -59,7 +60,6 @@ class PostgresStore:
         """
         self.url = url
         self.config = config = config or PostgresConfig()
-        self._text_search = config.text_search
         with connect_once(url, config.connect_timeout) as conn:
             prepare_database(conn)
         self._pool = open_pool(url, config, vectors=True)
@@ -75,8 +75,8 @@ class PostgresStore:
         """
         config = self.config
         with pooled(self._pool) as conn:
-            self._text_search = record_or_check_model(
-                conn, model, dimension, text_search=config.text_search, m=config.hnsw_m,
+            record_or_check_model(
+                conn, model, dimension, m=config.hnsw_m,
                 ef_construction=config.hnsw_ef_construction,
             )
 
@@ -107,6 +107,7 @@ class PostgresStore:
             True when an article with this id was replaced.
         """
         article = write.article
+        lexemes = passage_lexemes(article.title, [passage.text for passage in write.passages])
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article.id)
             removed = self._delete(conn, article.id)
@@ -117,6 +118,7 @@ class PostgresStore:
                  article.content_hash),
             )
             with conn.cursor(binary=True) as cursor:
+                register_tsvector(cursor)
                 with cursor.copy(
                     "COPY newsdesk_sentences (article_id, ordinal, start_char, end_char, embed_hash, vector) "
                     "FROM STDIN (FORMAT BINARY)"
@@ -128,18 +130,25 @@ class PostgresStore:
                         copy.write_row((article.id, i, start, end, embed_hash, vector))
                 with cursor.copy(
                     "COPY newsdesk_passages (article_id, ordinal, start_char, end_char, text, first_sentence, "
-                    "last_sentence, title, published, source_key, embedding) FROM STDIN (FORMAT BINARY)"
+                    "last_sentence, title, published, source_key, embedding, lexemes, tokens) FROM STDIN (FORMAT BINARY)"
                 ) as copy:
-                    copy.set_types(["text", "int4", "int4", "int4", "text", "int4", "int4", "text", "text", "text", "halfvec"])
+                    copy.set_types(
+                        ["text", "int4", "int4", "int4", "text", "int4", "int4", "text", "text", "text", "halfvec",
+                         "tsvector", "int4"]
+                    )
                     source_key = article.source.lower() if article.source else None
-                    for passage, vector in zip(write.passages, write.passage_vectors):
+                    for passage, vector, lexical in zip(write.passages, write.passage_vectors, lexemes):
                         copy.write_row((
                             article.id, passage.ordinal, passage.start, passage.end, passage.text,
                             passage.first_sentence, passage.last_sentence, article.title, article.published,
-                            source_key, vector,
+                            source_key, vector, lexical, lexical.tokens,
                         ))
             # Last, so the row lock every writer needs is held only until the commit.
-            self._bump(conn, 0 if removed is not None else 1, len(write.passages) - (removed or 0))
+            removed_passages, removed_tokens = removed or (0, 0)
+            self._bump(
+                conn, 0 if removed is not None else 1, len(write.passages) - removed_passages,
+                sum(lexical.tokens for lexical in lexemes) - removed_tokens,
+            )
         return removed is not None
 
     def remove_article(self, article_id: str) -> int | None:
@@ -152,8 +161,8 @@ class PostgresStore:
             self._lock_article(conn, article_id)
             removed = self._delete(conn, article_id)
             if removed is not None:
-                self._bump(conn, -1, -removed)
-        return removed
+                self._bump(conn, -1, -removed[0], -removed[1])
+        return None if removed is None else removed[0]
 
     @staticmethod
     def _lock_article(conn: psycopg.Connection, article_id: str) -> None:
@@ -161,17 +170,24 @@ class PostgresStore:
         conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (ARTICLE_LOCKS, article_id))
 
     @staticmethod
-    def _delete(conn: psycopg.Connection, article_id: str) -> int | None:
-        """Delete an article (its sentences and passages cascade); its passage count, or None when absent."""
-        passages = conn.execute("SELECT count(*) FROM newsdesk_passages WHERE article_id = %s", (article_id,)).fetchone()
+    def _delete(conn: psycopg.Connection, article_id: str) -> tuple[int, int] | None:
+        """Delete an article (its sentences and passages cascade).
+
+        Returns:
+            Its passage count and their tokens, or None when it was not stored.
+        """
+        passages = conn.execute(
+            "SELECT count(*), COALESCE(sum(tokens), 0) FROM newsdesk_passages WHERE article_id = %s", (article_id,)
+        ).fetchone()
         deleted = conn.execute("DELETE FROM newsdesk_articles WHERE id = %s", (article_id,)).rowcount
-        return int(passages[0]) if deleted and passages else None
+        return (int(passages[0]), int(passages[1])) if deleted and passages else None
 
     @staticmethod
-    def _bump(conn: psycopg.Connection, articles: int, passages: int) -> None:
+    def _bump(conn: psycopg.Connection, articles: int, passages: int, tokens: int) -> None:
         conn.execute(
-            "UPDATE newsdesk_state SET generation = generation + 1, articles = articles + %s, passages = passages + %s",
-            (articles, passages),
+            "UPDATE newsdesk_state SET generation = generation + 1, articles = articles + %s, passages = passages + %s, "
+            "tokens = tokens + %s",
+            (articles, passages, tokens),
         )
 
     def generation(self) -> int:
@@ -184,11 +200,12 @@ class PostgresStore:
 
     def search(self, request: SearchRequest) -> list[tuple[Candidate, StoredPassage]]:
         """Dense (HNSW) and lexical (full-text) candidates, filtered and fused in one query; best first."""
-        query, params = hybrid_query(request, self._text_search, self.config.lexical_scan_limit)
+        query, params = hybrid_query(request, self.config.lexical_scan_limit)
         ef_search = max(self.config.ef_search, request.retrieval.dense_k)
         with pooled(self._pool) as conn, conn.transaction():
             conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(min(ef_search, 1000)),))
-            rows = conn.execute(query, params, binary=True).fetchall()
+            # Never a prepared statement: a generic plan cannot see how many passages the words match.
+            rows = conn.execute(query, params, binary=True, prepare=False).fetchall()
         return ranked_passages(rows)
 
     def sentences_of_passages(self, ids: Sequence[int]) -> dict[int, SentenceRows]:
@@ -204,18 +221,20 @@ class PostgresStore:
         return found
 
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many passages match each term (after the text search configuration's stemming)."""
-        queries = {term: tsquery_text([term]) for term in terms}
-        queries = {term: query for term, query in queries.items() if query}
-        if not queries:
-            return {}
-        with pooled(self._pool) as conn:
-            rows = conn.execute(
-                "SELECT term, (SELECT count(*) FROM newsdesk_passages p WHERE p.lexemes @@ to_tsquery(%s::regconfig, q)) "
-                "FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
-                (self._text_search, list(queries), list(queries.values())),
-            ).fetchall()
-        return {term: int(count) for term, count in rows}
+        """How many passages hold each term, tokenised as FTS5 tokenises it (as the embedded store counts)."""
+        words = [term for term in terms if term.replace('"', "")]
+        queries = dict(zip(words, phrase_queries(words)))
+        found = {term: 0 for term, query in queries.items() if query is None}  # no token: FTS5 matches nothing
+        asked = {term: query for term, query in queries.items() if query is not None}
+        if asked:
+            with pooled(self._pool) as conn:
+                rows = conn.execute(
+                    "SELECT term, (SELECT count(*) FROM newsdesk_passages p WHERE p.lexemes @@ q::tsquery) "
+                    "FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
+                    (list(asked), list(asked.values())),
+                ).fetchall()
+            found.update((term, int(count)) for term, count in rows)
+        return found
 
     def get_article(self, article_id: str) -> Article | None:
         with pooled(self._pool) as conn:
