@@ -10,10 +10,17 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from newsdesk.api.schemas import ErrorOut
-from newsdesk.qa.errors import ArticleError, IndexStateError, NewsdeskError, NotFoundError, QueryError
+from newsdesk.qa.errors import (
+    ArticleError,
+    IndexStateError,
+    NewsdeskError,
+    NotFoundError,
+    QueryError,
+    StorageUnavailableError,
+)
 from starlette.exceptions import HTTPException
 
-__all__ = ["JSON_BODY_ERRORS", "documented_methods", "error_responses", "install_error_handlers", "status_for"]
+__all__ = ["JSON_BODY_ERRORS", "STORAGE_ERRORS", "documented_methods", "error_responses", "install_error_handlers", "status_for"]
 
 _MEANINGS = {
     400: "The body is not valid JSON (or not UTF-8 text).",
@@ -24,9 +31,12 @@ _MEANINGS = {
     415: "The body is not sent as application/json.",
     422: "A field is missing, of the wrong type or out of bounds (`detail` lists each), or the request cannot be "
     "answered as asked (`detail` says why).",
+    503: "The database cannot be reached now, or gave no connection in time (`detail` says which); retry later.",
 }
 # What any operation with a JSON body may answer before it runs: see api/limits.py and FastAPI's body parsing.
 JSON_BODY_ERRORS = (400, 413, 415, 422)
+# What any operation that reads or writes the articles or conversations may answer: a database backend can go away.
+STORAGE_ERRORS = (503,)
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -37,6 +47,7 @@ _STATUS: tuple[tuple[type[NewsdeskError], int], ...] = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (QueryError, 422),
     (ArticleError, 422),
+    (StorageUnavailableError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (IndexStateError, status.HTTP_409_CONFLICT),
 )
 

@@ -5,8 +5,9 @@
     ├── QueryError          a question is empty, too long or otherwise unusable
     ├── NotFoundError       an article or conversation id that is not stored
     └── IndexStateError     the stored index cannot be used as asked
-        ├── ModelMismatchError   the index was built with another embedding model
-        └── IndexLockedError     another process holds the index's write lock
+        ├── ModelMismatchError       the index was built with another embedding model
+        ├── IndexLockedError         another process holds the index's write lock
+        └── StorageUnavailableError  the database cannot be reached now (or gave no connection in time)
 
 "No supported answer" is a normal result, never an exception.
 """
@@ -21,6 +22,7 @@ __all__ = [
     "NewsdeskError",
     "NotFoundError",
     "QueryError",
+    "StorageUnavailableError",
 ]
 
 
@@ -50,3 +52,11 @@ class ModelMismatchError(IndexStateError):
 
 class IndexLockedError(IndexStateError):
     """Another process holds the index's write lock."""
+
+
+class StorageUnavailableError(IndexStateError):
+    """The database holding the index cannot be reached now, or gave no connection in time.
+
+    Unlike the other index errors this one passes: the same request may succeed
+    once the database is back.
+    """

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, status
 from newsdesk.api.deps import get_desk, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses
+from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas import (
     AddArticlesResponse,
@@ -23,7 +23,7 @@ from newsdesk.qa.types import ArticleDraft
 
 from newsdesk.desk import Newsdesk
 
-router = APIRouter(prefix="/articles", tags=["articles"])
+router = APIRouter(prefix="/articles", tags=["articles"], responses=error_responses(*STORAGE_ERRORS))
 
 
 def _draft(article: ArticleIn) -> ArticleDraft:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from newsdesk.api.deps import get_conversations, get_desk, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses, status_for
+from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses, status_for
 from newsdesk.api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
 from newsdesk.index.conversations import ConversationStorage, StoredTurn
 from newsdesk.qa.errors import NewsdeskError, QueryError
@@ -23,7 +23,7 @@ from newsdesk.qa.types import Answer, ChatTurn
 
 from newsdesk.desk import Newsdesk
 
-router = APIRouter(prefix="/chat", tags=["chat"])
+router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(*STORAGE_ERRORS))
 log = logging.getLogger("newsdesk")
 
 _ERRORS = error_responses(*JSON_BODY_ERRORS, 404)

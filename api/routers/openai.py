@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
 from newsdesk.api.deps import get_desk
-from newsdesk.api.errors import JSON_BODY_ERRORS, error_responses
+from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.schemas import (
     ChatCompletionChunkOut,
     ChatCompletionOut,
@@ -119,7 +119,7 @@ def _chunks(completion_id: str, created: int, model: str, content: str, usage: U
 @router.post(
     "/chat/completions",
     response_model=ChatCompletionOut,
-    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(*JSON_BODY_ERRORS)},
+    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(*JSON_BODY_ERRORS, *STORAGE_ERRORS)},
 )
 def chat_completions(
     request: ChatCompletionRequest, desk: Newsdesk = Depends(get_desk)

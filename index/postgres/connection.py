@@ -2,6 +2,10 @@
 
 Every connection is in autocommit mode; a write groups its statements with
 ``connection.transaction()``, so nothing is left open between calls.
+
+A server that cannot be reached, or goes away (psycopg's ``OperationalError``),
+and a pool that gives no connection in time are :class:`StorageUnavailableError`
+with a one-line message: the API answers 503, the CLI prints one line.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import psycopg
 from newsdesk.index.postgres.url import redact
-from newsdesk.qa.errors import IndexStateError
+from newsdesk.qa.errors import IndexStateError, StorageUnavailableError
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import Format
 from psycopg.types import TypeInfo
@@ -48,16 +52,31 @@ class PostgresConfig:
     hnsw_ef_construction: int = 64
 
 
-def connect_once(url: str, timeout: float) -> psycopg.Connection:
-    """One autocommit connection (for setting the database up before the pool opens).
+def _one_line(error: Exception) -> str:
+    """psycopg's message (libpq's spans lines, with hints) on one line."""
+    return " ".join(str(error).split())
+
+
+@contextmanager
+def connect_once(url: str, timeout: float) -> Iterator[psycopg.Connection]:
+    """One autocommit connection (for setting the database up before the pool opens), closed at the end.
 
     Raises:
-        IndexStateError: The server cannot be reached or refuses the connection.
+        StorageUnavailableError: The server cannot be reached or refuses the connection (libpq
+            does not tell a server that is down from one that turns the user away), or goes away meanwhile.
+        IndexStateError: The URL is not one libpq reads.
     """
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)))
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)))
+    except psycopg.OperationalError as exc:
+        raise StorageUnavailableError(f"cannot connect to PostgreSQL at {redact(url)}: {_one_line(exc)}") from exc
     except psycopg.Error as exc:
-        raise IndexStateError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        raise IndexStateError(f"cannot connect to PostgreSQL at {redact(url)}: {_one_line(exc)}") from exc
+    with conn:
+        try:
+            yield conn
+        except psycopg.OperationalError as exc:
+            raise StorageUnavailableError(f"the database at {redact(url)} went away: {_one_line(exc)}") from exc
 
 
 def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionPool:
@@ -69,7 +88,7 @@ def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionP
         vectors: Load pgvector's ``halfvec`` as float32 numpy arrays (the extension must exist).
 
     Raises:
-        IndexStateError: No connection could be made within ``config.connect_timeout``.
+        StorageUnavailableError: No connection could be made within ``config.connect_timeout``.
     """
     pool = ConnectionPool(
         url,
@@ -85,18 +104,31 @@ def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionP
         pool.open(wait=True, timeout=config.connect_timeout)
     except PoolTimeout as exc:
         pool.close()
-        raise IndexStateError(f"cannot connect to PostgreSQL at {redact(url)} within {config.connect_timeout:g} s") from exc
+        raise StorageUnavailableError(
+            f"cannot connect to PostgreSQL at {redact(url)} within {config.connect_timeout:g} s"
+        ) from exc
     return pool
 
 
 @contextmanager
 def pooled(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
-    """A connection from ``pool``; a pool that stays exhausted raises IndexStateError."""
+    """A connection from ``pool``, for the statements of one call.
+
+    A broken connection goes back to the pool, which drops it and connects anew.
+
+    Raises:
+        StorageUnavailableError: The pool gave no connection in time (the server is
+            unreachable, or every connection stayed busy), or the server went away.
+    """
     try:
         with pool.connection() as conn:
             yield conn
     except PoolTimeout as exc:
-        raise IndexStateError(f"no database connection free within {pool.timeout:g} s") from exc
+        raise StorageUnavailableError(
+            f"no database connection within {pool.timeout:g} s: the database is unreachable or too busy"
+        ) from exc
+    except psycopg.OperationalError as exc:
+        raise StorageUnavailableError(f"the database is unavailable: {_one_line(exc)}") from exc
 
 
 def _configure(config: PostgresConfig) -> Callable[[psycopg.Connection], None]:
