@@ -64,7 +64,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = embedder or load_embedder(settings.embedder_config())
-        store = open_store(model.dimension, settings.data_dir, settings.database_url)
+        store = open_store(
+            model.dimension, settings.data_dir, settings.database_url, read_database_url=settings.read_database_url
+        )
         desk = Newsdesk.over(store, model, reader=reader or settings.load_reader())
         _seed_if_empty(desk, settings)
         try:

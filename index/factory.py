@@ -30,13 +30,21 @@ def _check_url(database_url: str) -> None:
         raise IndexStateError("a PostgreSQL database needs the postgres extra: pip install 'newsdesk[postgres]'") from exc
 
 
-def open_store(dimension: int, data_dir: Path, database_url: str | None = None, *, writer: bool = True) -> Store:
+def open_store(
+    dimension: int,
+    data_dir: Path,
+    database_url: str | None = None,
+    *,
+    writer: bool = True,
+    read_database_url: str | None = None,
+) -> Store:
     """Open the articles' storage backend.
 
     Args:
         dimension: The embedding model's vector dimension.
         data_dir: The embedded backend's folder (unused with a database URL).
         database_url: A ``postgresql://`` URL; None for the embedded backend.
+        read_database_url: A streaming replica of ``database_url`` for searches and reads.
         writer: For the embedded backend, take the data directory's write lock
             (a database needs none: any number of processes write to it).
 
@@ -50,9 +58,13 @@ def open_store(dimension: int, data_dir: Path, database_url: str | None = None, 
     """
     if database_url:
         _check_url(database_url)
+        if read_database_url:
+            _check_url(read_database_url)
         from newsdesk.index.postgres.store import PostgresStore
 
-        return PostgresStore(database_url)
+        return PostgresStore(database_url, read_url=read_database_url)
+    if read_database_url:
+        raise IndexStateError("a read database URL needs a database URL (the primary) too")
     return EmbeddedStore(data_dir, dimension, writer=writer)
 
 

@@ -63,6 +63,9 @@ class Settings:
             conversations in that PostgreSQL database (with pgvector), which any
             number of servers may share, instead of in ``data_dir``
             [NEWSDESK_DATABASE_URL; needs the ``postgres`` extra].
+        read_database_url: A streaming replica of ``database_url`` that searches and
+            reads go to, while writes and conversations go to ``database_url``
+            [NEWSDESK_READ_DATABASE_URL].
         model: Embedding model name or path [NEWSDESK_MODEL].
         device: ``cpu`` or ``cuda`` [NEWSDESK_DEVICE]; unset picks CUDA when present.
         backend: ``torch`` or ``onnx-int8``, the faster int8 copy of the default
@@ -93,6 +96,7 @@ class Settings:
     conversation_ttl_seconds: float = 7 * 24 * 3600.0
     reader: str = "shipped"
     database_url: str | None = None
+    read_database_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -107,6 +111,8 @@ class Settings:
             values["data_dir"] = Path(env["NEWSDESK_DATA_DIR"])
         if env.get("NEWSDESK_DATABASE_URL", "").strip():
             values["database_url"] = env["NEWSDESK_DATABASE_URL"].strip()
+        if env.get("NEWSDESK_READ_DATABASE_URL", "").strip():
+            values["read_database_url"] = env["NEWSDESK_READ_DATABASE_URL"].strip()
         if env.get("NEWSDESK_MODEL"):
             values["model"] = env["NEWSDESK_MODEL"]
         if env.get("NEWSDESK_DEVICE"):

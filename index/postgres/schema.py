@@ -135,16 +135,33 @@ def _meta(conn: psycopg.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM newsdesk_meta").fetchall())
 
 
-def prepare_database(conn: psycopg.Connection) -> None:
+def _in_recovery(conn: psycopg.Connection) -> bool:
+    return bool(conn.execute("SELECT pg_is_in_recovery()").fetchone()[0])
+
+
+def prepare_database(conn: psycopg.Connection) -> bool:
     """Create the pgvector extension and the meta table, and check the schema version.
+
+    A streaming replica (a server in recovery) cannot be changed: its schema is
+    only checked, and it must already hold what the primary made.
 
     Args:
         conn: An autocommit connection.
 
+    Returns:
+        True when the server is a read-only replica.
+
     Raises:
         IndexStateError: pgvector is missing and cannot be created, or the
-            database was made by another schema version.
+            database was made by another schema version (or, on a replica, by none yet).
     """
+    if _in_recovery(conn):
+        has_meta = conn.execute("SELECT to_regclass('newsdesk_meta') IS NOT NULL").fetchone()[0]
+        found = _meta(conn).get("schema_version") if has_meta else None
+        if found is None:
+            raise IndexStateError("the replica holds no newsdesk database yet: open the primary once first")
+        _check_version(found)
+        return True
     with conn.transaction():
         _lock_schema(conn)
         try:
@@ -156,6 +173,11 @@ def prepare_database(conn: psycopg.Connection) -> None:
             "INSERT INTO newsdesk_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING", (SCHEMA_VERSION,)
         )
         found = _meta(conn)["schema_version"]
+    _check_version(found)
+    return False
+
+
+def _check_version(found: str) -> None:
     if found != SCHEMA_VERSION:
         raise IndexStateError(
             f"the database holds newsdesk schema version {found}, this version reads version {SCHEMA_VERSION}; "
@@ -172,7 +194,13 @@ def recorded_model(conn: psycopg.Connection) -> tuple[str, int] | None:
 
 
 def record_or_check_model(
-    conn: psycopg.Connection, model: str, dimension: int, *, m: int, ef_construction: int
+    conn: psycopg.Connection,
+    model: str,
+    dimension: int,
+    *,
+    m: int,
+    ef_construction: int,
+    read_only: bool = False,
 ) -> None:
     """On first use create the article tables and record the model; later refuse another model.
 
@@ -186,6 +214,25 @@ def record_or_check_model(
     Raises:
         ModelMismatchError: The database was built with another model or dimension.
     """
+    if read_only:
+        recorded = recorded_model(conn)
+        if recorded is None:
+            raise IndexStateError("the replica holds no newsdesk articles yet: add them through the primary")
+    else:
+        recorded = _record_model(conn, model, dimension, m=m, ef_construction=ef_construction)
+        if recorded is None:
+            return
+    if recorded != (model, dimension):
+        raise ModelMismatchError(
+            f"the database was built with model {recorded[0]!r} (dimension {recorded[1]}), "
+            f"not {model!r} (dimension {dimension}); use that model or a new database"
+        )
+
+
+def _record_model(
+    conn: psycopg.Connection, model: str, dimension: int, *, m: int, ef_construction: int
+) -> tuple[str, int] | None:
+    """The model already recorded, or None after creating the article tables and recording this one."""
     with conn.transaction():
         _lock_schema(conn)
         recorded = recorded_model(conn)
@@ -201,12 +248,7 @@ def record_or_check_model(
             conn.execute(
                 "INSERT INTO newsdesk_meta VALUES ('model', %s), ('dimension', %s)", (model, str(dimension))
             )
-            return
-    if recorded != (model, dimension):
-        raise ModelMismatchError(
-            f"the database was built with model {recorded[0]!r} (dimension {recorded[1]}), "
-            f"not {model!r} (dimension {dimension}); use that model or a new database"
-        )
+    return recorded
 
 
 def create_conversation_tables(conn: psycopg.Connection) -> None:

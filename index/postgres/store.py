@@ -19,6 +19,7 @@ from newsdesk.index.postgres.lexemes import passage_lexemes, phrase_queries, reg
 from newsdesk.index.postgres.schema import ARTICLE_LOCKS, prepare_database, record_or_check_model
 from newsdesk.index.postgres.search import hybrid_query, ranked_passages
 from newsdesk.index.postgres.url import redact
+from newsdesk.qa.errors import IndexLockedError
 from newsdesk.qa.pipeline.storage import ArticleWrite, SearchRequest, SentenceRows
 from newsdesk.qa.retrieval.fusion import Candidate
 from newsdesk.qa.types import Article, ArticleSummary, StoredPassage
@@ -45,14 +46,20 @@ class PostgresStore:
 
     Thread-safe: each call takes a connection from a pool. Call :meth:`check_model`
     before anything else (it creates the tables on first use).
+
+    Reads may go to a streaming replica (``read_url``) while writes go to ``url``;
+    a store whose ``url`` is itself a replica (a server in recovery) is read-only.
     """
 
-    def __init__(self, url: str, config: PostgresConfig | None = None) -> None:
+    def __init__(self, url: str, config: PostgresConfig | None = None, read_url: str | None = None) -> None:
         """Connect, create the pgvector extension if needed and check the schema version.
 
         Args:
-            url: A ``postgresql://`` URL (libpq keywords work too).
+            url: A ``postgresql://`` URL (libpq keywords work too): the primary, or a
+                replica for a read-only store.
             config: Pool sizes, search and index settings (default :class:`PostgresConfig`).
+            read_url: A streaming replica of ``url`` that searches and reads go to
+                (they may lag the primary by the replication delay).
 
         Raises:
             IndexStateError: The server cannot be reached, lacks pgvector, or holds
@@ -61,8 +68,12 @@ class PostgresStore:
         self.url = url
         self.config = config = config or PostgresConfig()
         with connect_once(url, config.connect_timeout) as conn:
-            prepare_database(conn)
+            self.writable = not prepare_database(conn)
+        if read_url:
+            with connect_once(read_url, config.connect_timeout) as conn:
+                prepare_database(conn)
         self._pool = open_pool(url, config, vectors=True)
+        self._reads = open_pool(read_url, config, vectors=True) if read_url else self._pool
 
     def __repr__(self) -> str:
         return f"PostgresStore({redact(self.url)!r})"
@@ -77,7 +88,7 @@ class PostgresStore:
         with pooled(self._pool) as conn:
             record_or_check_model(
                 conn, model, dimension, m=config.hnsw_m,
-                ef_construction=config.hnsw_ef_construction,
+                ef_construction=config.hnsw_ef_construction, read_only=not self.writable,
             )
 
     # -- writes --------------------------------------------------------------
@@ -106,6 +117,7 @@ class PostgresStore:
         Returns:
             True when an article with this id was replaced.
         """
+        self._check_writable()
         article = write.article
         lexemes = passage_lexemes(article.title, [passage.text for passage in write.passages])
         with pooled(self._pool) as conn, conn.transaction():
@@ -157,12 +169,19 @@ class PostgresStore:
         Returns:
             Its passage count, or None when it was not stored.
         """
+        self._check_writable()
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article_id)
             removed = self._delete(conn, article_id)
             if removed is not None:
                 self._bump(conn, -1, -removed[0], -removed[1])
         return None if removed is None else removed[0]
+
+    def _check_writable(self) -> None:
+        if not self.writable:
+            raise IndexLockedError(
+                f"{redact(self.url)} is a read-only replica; add and remove articles through the primary"
+            )
 
     @staticmethod
     def _lock_article(conn: psycopg.Connection, article_id: str) -> None:
@@ -202,7 +221,7 @@ class PostgresStore:
         """Dense (HNSW) and lexical (full-text) candidates, filtered and fused in one query; best first."""
         query, params = hybrid_query(request, self.config.lexical_scan_limit)
         ef_search = max(self.config.ef_search, request.retrieval.dense_k)
-        with pooled(self._pool) as conn, conn.transaction():
+        with pooled(self._reads) as conn, conn.transaction():
             conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(min(ef_search, 1000)),))
             # Never a prepared statement: a generic plan cannot see how many passages the words match.
             rows = conn.execute(query, params, binary=True, prepare=False).fetchall()
@@ -214,7 +233,7 @@ class PostgresStore:
         wanted = [int(i) for i in ids]
         if not wanted:
             return found
-        with pooled(self._pool) as conn:
+        with pooled(self._reads) as conn:
             rows = conn.execute(_SENTENCES_OF_PASSAGES, (wanted,), binary=True).fetchall()
         for passage_id, start, end, vector in rows:
             found.setdefault(int(passage_id), []).append((start, end, vector))
@@ -227,7 +246,7 @@ class PostgresStore:
         found = {term: 0 for term, query in queries.items() if query is None}  # no token: FTS5 matches nothing
         asked = {term: query for term, query in queries.items() if query is not None}
         if asked:
-            with pooled(self._pool) as conn:
+            with pooled(self._reads) as conn:
                 rows = conn.execute(
                     "SELECT term, (SELECT count(*) FROM newsdesk_passages p WHERE p.lexemes @@ q::tsquery) "
                     "FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
@@ -237,7 +256,7 @@ class PostgresStore:
         return found
 
     def get_article(self, article_id: str) -> Article | None:
-        with pooled(self._pool) as conn:
+        with pooled(self._reads) as conn:
             row = conn.execute(
                 "SELECT id, title, text, url, published, source, content_hash FROM newsdesk_articles WHERE id = %s",
                 (article_id,),
@@ -246,13 +265,13 @@ class PostgresStore:
 
     def list_articles(self, limit: int, offset: int) -> list[ArticleSummary]:
         """Article metadata, newest first: by date, an undated article by the day it was added."""
-        with pooled(self._pool) as conn:
+        with pooled(self._reads) as conn:
             rows = conn.execute(_LIST_ARTICLES, (limit, offset)).fetchall()
         return [ArticleSummary(*row[:5], int(row[5]), row[6]) for row in rows]
 
     def counts(self) -> tuple[int, int]:
         """``(articles, passages)``, kept in ``newsdesk_state`` by every write (no table scan)."""
-        with pooled(self._pool) as conn:
+        with pooled(self._reads) as conn:
             row = conn.execute("SELECT articles, passages FROM newsdesk_state").fetchone()
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
@@ -267,5 +286,7 @@ class PostgresStore:
         return False
 
     def close(self) -> None:
-        """Close the pool's connections."""
+        """Close the pools' connections."""
+        if self._reads is not self._pool:
+            self._reads.close()
         self._pool.close()

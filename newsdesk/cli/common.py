@@ -51,7 +51,10 @@ def open_desk(settings: Settings, writer: bool, reading: bool = False) -> Newsde
 
     reader = settings.load_reader() if reading else None
     embedder = lazy_embedder(settings)
-    store = open_store(embedder.dimension, settings.data_dir, settings.database_url, writer=writer)
+    store = open_store(
+        embedder.dimension, settings.data_dir, settings.database_url, writer=writer,
+        read_database_url=settings.read_database_url,
+    )
     return Newsdesk.over(store, embedder, reader=reader, writer=writer)
 
 
@@ -67,6 +70,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         backend=getattr(args, "backend", None),
         reader=getattr(args, "reader", None),
         database_url=getattr(args, "database_url", None),
+        read_database_url=getattr(args, "read_database_url", None),
     )
 
 
@@ -115,4 +119,10 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
         default=default,
         help="postgresql://... : keep the index in this PostgreSQL database instead of --data-dir "
         "(env NEWSDESK_DATABASE_URL; needs the postgres extra)",
+    )
+    parser.add_argument(
+        "--read-database-url",
+        default=default,
+        help="postgresql://... : a streaming replica of --database-url that questions are answered from "
+        "(env NEWSDESK_READ_DATABASE_URL)",
     )

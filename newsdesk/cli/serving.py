@@ -61,7 +61,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from newsdesk.index.factory import open_store
 
         try:
-            Newsdesk.over(open_store(embedder.dimension, settings.data_dir, settings.database_url), embedder).close()
+            Newsdesk.over(open_store(
+                embedder.dimension, settings.data_dir, settings.database_url,
+                read_database_url=settings.read_database_url,
+            ), embedder).close()
         except IndexLockedError as exc:
             raise IndexLockedError(
                 f"the index in {settings.data_dir} is locked by another process (another newsdesk serve?); "

@@ -66,6 +66,10 @@ class SearchRequest:
 class Store(Protocol):
     """A backend that stores articles and finds their passages."""
 
+    @property
+    def writable(self) -> bool:
+        """False when this store may only be read (a read-only open, a database replica)."""
+
     def check_model(self, model: str, dimension: int) -> None:
         """Record the embedding model on first use; raise ModelMismatchError for another one."""
 
