@@ -136,3 +136,9 @@ def test_a_wheel_installs_only_newsdesk(tmp_path: Path) -> None:
 def test_python_dash_m_newsdesk_runs() -> None:
     ran = subprocess.run([sys.executable, "-m", "newsdesk", "--help"], capture_output=True, text=True, cwd="/", timeout=120)
     assert ran.returncode == 0 and "usage: newsdesk" in ran.stdout
+
+
+def test_test_files_have_unique_names() -> None:
+    # tests/ folders are not packages: two test files of one name cannot both be collected.
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
