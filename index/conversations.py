@@ -14,17 +14,17 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsdesk.index import sqlite
 from newsdesk.qa.errors import IndexStateError, NotFoundError
 from newsdesk.qa.types import Answer, Quote
 
-__all__ = ["ConversationStorage", "ConversationStore", "StoredTurn", "new_conversation_id", "quotes_from_json", "quotes_to_json"]
+__all__ = ["ConversationStorage", "ConversationStore", "StoredTurn", "new_conversation_id", "quotes_from_json", "quotes_to_json", "turns_from_rows"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -69,6 +69,14 @@ def quotes_to_json(quotes: tuple[Quote, ...]) -> str:
 def quotes_from_json(stored: str) -> tuple[Quote, ...]:
     """The quotes of :func:`quotes_to_json` back."""
     return tuple(Quote(**{**q, "also_reported_by": tuple(q["also_reported_by"])}) for q in json.loads(stored))
+
+
+def turns_from_rows(rows: Sequence[Sequence[Any]]) -> list[StoredTurn]:
+    """Stored turns from rows of (message, interpreted_question, answer, confidence, short_answer, quotes, created_at)."""
+    return [
+        StoredTurn(message, question, answer, confidence, short, quotes_from_json(quotes), created)
+        for message, question, answer, confidence, short, quotes, created in rows
+    ]
 
 
 def new_conversation_id() -> str:
@@ -173,10 +181,7 @@ class ConversationStore:
                 "FROM turns WHERE conversation_id = ? ORDER BY ordinal",
                 (conversation_id,),
             ).fetchall()
-        return [
-            StoredTurn(message, question, answer, confidence, short, quotes_from_json(quotes), created)
-            for message, question, answer, confidence, short, quotes, created in rows
-        ]
+        return turns_from_rows(rows)
 
     def add_turn(self, conversation_id: str, message: str, answer: Answer, *, create: bool = False) -> StoredTurn:
         """Append a turn: the message as typed and the answer to the question it was read as.

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from newsdesk.index.conversations import StoredTurn, new_conversation_id, quotes_from_json, quotes_to_json
+from newsdesk.index.conversations import StoredTurn, new_conversation_id, quotes_to_json, turns_from_rows
 from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
 from newsdesk.index.postgres.schema import create_conversation_tables, prepare_database
 from newsdesk.index.postgres.url import redact
@@ -114,10 +114,7 @@ class PostgresConversationStore:
                 "FROM newsdesk_turns WHERE conversation_id = %s ORDER BY ordinal",
                 (conversation_id,),
             ).fetchall()
-        return [
-            StoredTurn(message, question, answer, confidence, short, quotes_from_json(quotes), created)
-            for message, question, answer, confidence, short, quotes, created in rows
-        ]
+        return turns_from_rows(rows)
 
     def add_turn(self, conversation_id: str, message: str, answer: Answer, *, create: bool = False) -> StoredTurn:
         """Append a turn: the message as typed and the answer to the question it was read as.
