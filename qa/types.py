@@ -11,6 +11,7 @@ __all__ = [
     "ArticleDraft",
     "ArticleSummary",
     "ChatTurn",
+    "Citation",
     "Passage",
     "Quote",
     "ShortAnswer",
@@ -75,10 +76,24 @@ class Quote:
 
 @dataclass(frozen=True)
 class ShortAnswer:
-    """A short span (name, date, number) inside the answer sentence."""
+    """A short span (name, date, number) inside the answer sentence.
+
+    ``date`` is the calendar day a relative span ("Wednesday evening", "yesterday")
+    names, read against the article's date (ISO ``YYYY-MM-DD``), when it names one.
+    """
 
     text: str
     article_id: str
+    start: int
+    end: int
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One sentence of a composed answer: ``answer[start:end]`` is ``quotes[quote].text`` verbatim."""
+
+    quote: int
     start: int
     end: int
 
@@ -94,6 +109,10 @@ class Answer:
     short_answer: ShortAnswer | None = None
     message: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    # "span" (a short answer inside the answer sentence), "sentence" (the sentence that answers a
+    # why/how/yes-no question, no span), "composed" (several cited sentences), "none" (abstained).
+    answer_kind: str = "span"
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from newsdesk.api.schemas.common import (
     QuoteCount,
     StrictRequest,
 )
-from newsdesk.qa.types import Answer, Quote, ShortAnswer
+from newsdesk.qa.types import Answer, Citation, Quote, ShortAnswer
 from pydantic import BaseModel, Field, StringConstraints
 
-__all__ = ["AnswerOut", "AskRequest", "AskResponse", "QuoteOut", "ShortAnswerOut"]
+__all__ = ["AnswerOut", "AskRequest", "AskResponse", "CitationOut", "QuoteOut", "ShortAnswerOut"]
 
 
 class AskRequest(StrictRequest):
@@ -61,10 +61,28 @@ class ShortAnswerOut(BaseModel):
     article_id: str
     start: int
     end: int
+    date: str | None = Field(
+        default=None, description="The day a relative span ('Wednesday evening', 'yesterday') names, read "
+        "against the article's date (YYYY-MM-DD)."
+    )
 
     @classmethod
     def of(cls, short: ShortAnswer | None) -> ShortAnswerOut | None:
-        return cls(text=short.text, article_id=short.article_id, start=short.start, end=short.end) if short else None
+        if short is None:
+            return None
+        return cls(text=short.text, article_id=short.article_id, start=short.start, end=short.end, date=short.date)
+
+
+class CitationOut(BaseModel):
+    """One sentence of a composed answer: ``answer[start:end]`` is ``quotes[quote].text``."""
+
+    quote: int
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(quote=citation.quote, start=citation.start, end=citation.end)
 
 
 class AnswerOut(BaseModel):
@@ -75,6 +93,11 @@ class AnswerOut(BaseModel):
     quotes: list[QuoteOut]
     short_answer: ShortAnswerOut | None = None
     message: str | None = None
+    answer_kind: str = Field(
+        default="span", description="'span' (short_answer inside the answer sentence), 'sentence' (a sentence "
+        "answers a why/how/yes-no question), 'composed' (cited sentences), 'none' (no supported answer)."
+    )
+    citations: list[CitationOut] = []
 
     @staticmethod
     def fields_of(answer: Answer) -> dict[str, object]:
@@ -84,6 +107,8 @@ class AnswerOut(BaseModel):
             "quotes": [QuoteOut.of(q) for q in answer.quotes],
             "short_answer": ShortAnswerOut.of(answer.short_answer),
             "message": answer.message,
+            "answer_kind": answer.answer_kind,
+            "citations": [CitationOut.of(c) for c in answer.citations],
         }
 
 

@@ -153,15 +153,15 @@ def answer_by_reading(
         An answer whose ``short_answer`` is the span read, or an abstention with the closest quotes.
     """
     if not scored:
-        return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
+        return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE, answer_kind="none")
     readings = read_candidates(question, scored[:budget], sentences_of, reader, neighbours, evidence_weight)
     quotes = tuple(_ordered_quotes(readings, scored, top_k, reader))
     if not readings:
-        return Answer(question, None, 0.0, quotes, message=NO_ANSWER_MESSAGE)
+        return Answer(question, None, 0.0, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     best = readings[0]
     confidence = round(best.confidence, 4)
     if confidence < abstain_below:
-        return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE)
+        return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     passage = best.sentence.source.passage
     short = ShortAnswer(
         text=passage.text[best.span_start - passage.start : best.span_end - passage.start],

@@ -257,10 +257,10 @@ def answer_from_passages(
     """
     scored = score_sentences(question, question_vector, ranked, sentences_of, config, window, weights)
     if not scored:
-        return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE)
+        return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE, answer_kind="none")
     quotes = tuple(collapse_duplicates(scored, top_k, config))
     best = scored[0]
     confidence = round(_confidence(best, config), 4)
     if confidence < config.abstain_below:
-        return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE)
+        return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     return Answer(question, best.text, confidence, quotes, short_answer=_short_answer(question, best, config))
