@@ -495,7 +495,7 @@ def test_confidence_and_abstention(
 
 def test_nothing_retrieved_is_an_abstention_without_quotes() -> None:
     answer = answer_from_passages("Who won?", QUESTION_VECTOR, [], lambda p: [], 5, CONFIG)
-    assert answer == Answer("Who won?", None, 0.0, (), message=NO_ANSWER_MESSAGE)
+    assert answer == Answer("Who won?", None, 0.0, (), message=NO_ANSWER_MESSAGE, answer_kind="none")
 
 
 SUMMIT = Doc(
