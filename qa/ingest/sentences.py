@@ -3,8 +3,9 @@
 No tokenizer model is available offline, and news prose is regular enough
 for rules: a sentence ends at ., ! or ? (plus closing quotes or brackets)
 followed by space and a capital, digit or opening quote, unless the word
-before the stop is a known abbreviation or a single initial. A paragraph
-break always ends a sentence.
+before the stop is a known abbreviation or a single initial, or the stop
+lies inside a short quoted title ("Moscow. Kremlin. Putin," the programme's
+name). A paragraph break always ends a sentence.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-Ö�
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DIGIT_NEXT = re.compile(r"\s*\d")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?]*[\"'”’)\]]*$")
+# A quoted title is short; a longer quotation holds real sentences and is split as usual.
+_TITLE_CHARS = 60
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
@@ -42,12 +45,25 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def _inside_short_quote(text: str, sentence_start: int, stop: int, end: int) -> bool:
+    """True if ``stop`` falls inside a quotation of at most ``_TITLE_CHARS`` characters."""
+    curly_open = text.rfind("“", sentence_start, stop)
+    if curly_open >= 0 and text.rfind("”", curly_open, stop) < 0:
+        close = text.find("”", stop, min(end, curly_open + _TITLE_CHARS + 2))
+        return close >= 0
+    straight_open = text.rfind('"', sentence_start, stop)
+    if straight_open >= 0 and text.count('"', sentence_start, stop) % 2 == 1:
+        close = text.find('"', stop, min(end, straight_open + _TITLE_CHARS + 2))
+        return close >= 0
+    return False
+
+
 def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sentence_start = start
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
-        if _is_abbreviation(text, stop):
+        if _is_abbreviation(text, stop) or _inside_short_quote(text, sentence_start, stop, end):
             continue
         spans.append((sentence_start, stop))
         sentence_start = stop

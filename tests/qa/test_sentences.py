@@ -23,6 +23,16 @@ def assert_span_invariants(text: str, spans: list[tuple[int, int]]) -> None:
     ("text", "expected"),
     [
         ("One sentence.", ["One sentence."]),
+        # A short quoted title stays inside its sentence; a long quotation is split as usual.
+        (
+            "Ushakov told the programme “Moscow. Kremlin. Putin,” which aired on Sunday. Talks go on.",
+            ["Ushakov told the programme “Moscow. Kremlin. Putin,” which aired on Sunday.", "Talks go on."],
+        ),
+        ('They watched "Moscow. Kremlin. Putin." on Sunday. Then left.', ['They watched "Moscow. Kremlin. Putin." on Sunday.', "Then left."]),
+        (
+            "“There was an agreement to meet at a specific location. For certain reasons, that location didn’t suit us,” he said.",
+            ["“There was an agreement to meet at a specific location.", "For certain reasons, that location didn’t suit us,” he said."],
+        ),
         ("No final stop", ["No final stop"]),
         ("First one. Second one.", ["First one.", "Second one."]),
         ("  Padded.   Also padded.  ", ["Padded.", "Also padded."]),
