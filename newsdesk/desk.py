@@ -18,7 +18,9 @@ from newsdesk.qa.errors import IndexLockedError, NewsdeskError, NotFoundError
 from newsdesk.qa.pipeline.asking import QuestionAnswerer
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import Store
+from newsdesk.qa.pipeline.timelines import TimelineFinder
 from newsdesk.qa.pipeline.writing import ArticleWriter
+from newsdesk.qa.story.timeline import Timeline, TimelineConfig
 from newsdesk.qa.types import AddResult, Answer, Article, ArticleDraft, ArticleSummary, ChatTurn
 
 __all__ = ["AddResult", "Newsdesk", "PipelineConfig"]
@@ -88,6 +90,7 @@ class Newsdesk:
         self._config = config
         self._writer = ArticleWriter(store, embedder, config)
         self._answerer = QuestionAnswerer(store, embedder, config, reader)
+        self._timelines = TimelineFinder(store, embedder, config, TimelineConfig())
 
     # -- writes ---------------------------------------------------------
 
@@ -179,6 +182,29 @@ class Newsdesk:
                 range, or a date is malformed.
         """
         return self._answerer.ask(question, top_k, as_of=as_of, since=since, until=until, source=source)
+
+    def timeline(
+        self,
+        query: str,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        source: str | None = None,
+        limit: int | None = None,
+    ) -> Timeline:
+        """The dated quotes most about ``query`` (an entity or a story), one per event, by day in date order.
+
+        Args:
+            query: What the timeline is about ("the Istanbul talks").
+            since: Only articles published on or after this date.
+            until: Only articles published on or before this date.
+            source: Only articles from this source.
+            limit: Entries at most (default 20).
+
+        Raises:
+            QueryError: The query is empty or too long, the limit is out of
+                range, or a date is malformed.
+        """
+        return self._timelines.timeline(query, since, until, source, limit)
 
     def conversation(self, history: Iterable[ChatTurn] = ()) -> Conversation:
         """A conversation over these articles, continuing ``history`` (oldest turn first)."""

@@ -1,0 +1,93 @@
+"""Which questions want a composed answer: a list, a summary, a "why", a comparison.
+
+A factoid question ("Who led the talks?", "How many prisoners were swapped?")
+is answered by one sentence and the short span inside it. Some questions want
+more than one fact: every country that opposes a package, what happened at a
+summit, why something happened, how two things compare. Those get an answer
+composed of several cited sentences (:mod:`newsdesk.qa.story.compose`).
+
+The rules are patterns on the question's opening words, kept narrow on
+purpose: "Which country hosted..." (singular) stays a factoid question, while
+"Which countries oppose..." asks for a list.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+__all__ = ["QuestionKind", "question_kind", "wants_composed_answer"]
+
+
+class QuestionKind(str, Enum):
+    """What a question asks for, as far as composing goes."""
+
+    FACTOID = "factoid"
+    LIST = "list"
+    SUMMARY = "summary"
+    WHY = "why"
+    COMPARISON = "comparison"
+
+
+_FLAGS = re.IGNORECASE
+# Plural nouns a list question asks about ("which countries", "which EU leaders", "what measures"):
+# an optional capitalised word, then a word with a plural ending that is not a verb or a singular
+# ending in "s" ("what happens", "which crisis").
+_NOT_PLURAL = (
+    r"(?!(?:is|was|has|as|does|goes|happens|makes|means|remains|seems|matters|counts|news|series|species"
+    r"|status|gas|kinds|types|sorts)\b)"
+)
+_PLURAL = rf"(?:[A-Z][\w-]*\s+)?{_NOT_PLURAL}(?i:\w+(?:ies|[^suio\W]s|ves|men|people))\b"
+# Kinds are checked in this order: the first pattern that matches decides.
+_RULES: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
+    (
+        QuestionKind.COMPARISON,
+        re.compile(
+            r"\b(?:compare[sd]?|comparison|difference|differences|differ|differs|versus|vs\.?)\b", _FLAGS
+        ),
+    ),
+    (QuestionKind.WHY, re.compile(r"^\s*(?:why\b|what\s+(?:caused|led\s+to)\b|for\s+what\s+reason\b)", _FLAGS)),
+    (
+        QuestionKind.SUMMARY,
+        re.compile(
+            r"^\s*(?:(?:please\s+)?summari[sz]e\b|give\s+(?:me\s+)?(?:a\s+)?(?:summary|overview|rundown)\b"
+            r"|(?:a\s+)?summary\s+of\b|overview\s+of\b|tell\s+me\s+about\b"
+            r"|what\s+(?:happened|has\s+happened|went\s+on)\s+(?:at|with|in|during|to|on|after|between)\b"
+            r"|what\s+(?:happened|has\s+happened)\s*\??\s*$"
+            r"|what\s+(?:came|resulted)\s+(?:out\s+)?of\b|how\s+did\s+.+\s+(?:unfold|go|end)\s*\??\s*$)",
+            _FLAGS,
+        ),
+    ),
+    (
+        QuestionKind.LIST,
+        re.compile(
+            rf"^\s*(?:(?i:which|what)\s+{_PLURAL}"
+            r"|(?i:what\s+(?:are|were)\s+the|who\s+(?:are|were)\s+the|list)\b"
+            rf"|(?i:name)\s+(?:(?i:all\s+)?(?i:the)\s+)?{_PLURAL})",
+        ),
+    ),
+)
+# "Which countries' leader..." asks about one thing of each: a possessive stays factoid.
+_NOT_LIST = re.compile(r"^\s*(?:which|what)\s+\w+'", _FLAGS)
+
+
+def question_kind(question: str) -> QuestionKind:
+    """The kind of answer ``question`` asks for.
+
+    Args:
+        question: The question as asked.
+
+    Returns:
+        ``FACTOID`` unless the question asks for a list, a summary, a reason or a comparison.
+    """
+    for kind, pattern in _RULES:
+        if pattern.search(question):
+            if kind == QuestionKind.LIST and _NOT_LIST.search(question):
+                continue
+            return kind
+    return QuestionKind.FACTOID
+
+
+def wants_composed_answer(question: str) -> bool:
+    """Whether ``question`` gets an answer composed of several cited sentences."""
+    return question_kind(question) != QuestionKind.FACTOID
