@@ -20,11 +20,22 @@ from newsdesk.qa.errors import (
 )
 from starlette.exceptions import HTTPException
 
-__all__ = ["JSON_BODY_ERRORS", "STORAGE_ERRORS", "documented_methods", "error_responses", "install_error_handlers", "status_for"]
+__all__ = [
+    "JSON_BODY_ERRORS",
+    "READ_KEY_ERRORS",
+    "STORAGE_ERRORS",
+    "WRITE_KEY_ERRORS",
+    "documented_methods",
+    "error_responses",
+    "install_error_handlers",
+    "status_for",
+]
 
 _MEANINGS = {
     400: "The body is not valid JSON (or not UTF-8 text).",
-    401: "The API key is missing or wrong (X-API-Key header or Bearer token).",
+    401: "The API key is missing or wrong (X-API-Key header or Bearer token); reads need one only when the "
+    "server protects them.",
+    403: "The API key may only read; this operation needs a write key.",
     404: "Nothing is stored under that id.",
     409: "The index cannot be changed as asked (opened read-only, or built with another model).",
     413: "The body is larger than the server accepts, or holds too much.",
@@ -37,6 +48,9 @@ _MEANINGS = {
 JSON_BODY_ERRORS = (400, 413, 415, 422)
 # What any operation that reads or writes the articles or conversations may answer: a database backend can go away.
 STORAGE_ERRORS = (503,)
+# What a read operation may answer when the server protects reads (api/auth.py); a write operation's key errors.
+READ_KEY_ERRORS = (401,)
+WRITE_KEY_ERRORS = (401, 403)
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

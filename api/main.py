@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from newsdesk.api.auth import keyring_from
 from newsdesk.api.errors import install_error_handlers
 from newsdesk.api.limits import RequestLimits
 from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page
@@ -60,17 +61,22 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             ``settings`` at start-up when omitted.
     """
     settings = settings or Settings.from_env()
+    keyring = keyring_from(settings)  # a bad key entry is an error now, not at the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         model = embedder or load_embedder(settings.embedder_config())
+        postgres = settings.postgres_config() if settings.database_url else None
         store = open_store(
-            model.dimension, settings.data_dir, settings.database_url, read_database_url=settings.read_database_url
+            model.dimension, settings.data_dir, settings.database_url,
+            read_database_url=settings.read_database_url, postgres=postgres,
         )
         desk = Newsdesk.over(store, model, reader=reader or settings.load_reader())
         _seed_if_empty(desk, settings)
         try:
-            conversations = open_conversations(settings.data_dir, settings.conversation_ttl_seconds, settings.database_url)
+            conversations = open_conversations(
+                settings.data_dir, settings.conversation_ttl_seconds, settings.database_url, postgres
+            )
         except BaseException:
             desk.close()
             raise
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"]
         )
+    app.state.keyring = keyring
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(ask.router)

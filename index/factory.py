@@ -7,12 +7,16 @@ default needs none of the ``postgres`` extra's packages.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdesk.index.conversations import ConversationStorage, ConversationStore
 from newsdesk.index.datadir import recorded_model_in
 from newsdesk.index.embedded import EmbeddedStore
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.pipeline.storage import Store
+
+if TYPE_CHECKING:
+    from newsdesk.index.postgres.config import PostgresConfig
 
 __all__ = ["CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_store", "recorded_model_of"]
 
@@ -37,6 +41,7 @@ def open_store(
     *,
     writer: bool = True,
     read_database_url: str | None = None,
+    postgres: PostgresConfig | None = None,
 ) -> Store:
     """Open the articles' storage backend.
 
@@ -47,6 +52,7 @@ def open_store(
         read_database_url: A streaming replica of ``database_url`` for searches and reads.
         writer: For the embedded backend, take the data directory's write lock
             (a database needs none: any number of processes write to it).
+        postgres: The database's pool and search settings (default ``PostgresConfig()``).
 
     Returns:
         The backend; the caller (usually :meth:`Newsdesk.over <newsdesk.desk.Newsdesk.over>`)
@@ -62,13 +68,15 @@ def open_store(
             _check_url(read_database_url)
         from newsdesk.index.postgres.store import PostgresStore
 
-        return PostgresStore(database_url, read_url=read_database_url)
+        return PostgresStore(database_url, postgres, read_url=read_database_url)
     if read_database_url:
         raise IndexStateError("a read database URL needs a database URL (the primary) too")
     return EmbeddedStore(data_dir, dimension, writer=writer)
 
 
-def open_conversations(data_dir: Path, ttl_seconds: float, database_url: str | None = None) -> ConversationStorage:
+def open_conversations(
+    data_dir: Path, ttl_seconds: float, database_url: str | None = None, postgres: PostgresConfig | None = None
+) -> ConversationStorage:
     """Open the chat conversation store: in the database when a URL is given, else beside the index.
 
     Raises:
@@ -78,7 +86,10 @@ def open_conversations(data_dir: Path, ttl_seconds: float, database_url: str | N
         _check_url(database_url)
         from newsdesk.index.postgres.conversations import PostgresConversationStore
 
-        return PostgresConversationStore(database_url, ttl_seconds)
+        from dataclasses import replace
+
+        config = replace(postgres, pool_max=min(4, postgres.pool_max)) if postgres else None
+        return PostgresConversationStore(database_url, ttl_seconds, config=config)
     return ConversationStore(data_dir / CONVERSATIONS_FILE, ttl_seconds)
 
 

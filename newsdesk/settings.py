@@ -17,6 +17,7 @@ from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
 from newsdesk.qa.errors import NewsdeskError
 
 if TYPE_CHECKING:
+    from newsdesk.index.postgres.config import PostgresConfig
     from newsdesk.qa.reader.reader import ExtractiveReader
 
 __all__ = ["Settings", "SettingsError", "default_seed_dir"]
@@ -53,6 +54,15 @@ def _positive(env: Mapping[str, str], name: str, parse: Callable[[str], float]) 
     return value
 
 
+# PostgreSQL's numeric settings: (variable, field, parser).
+_POSTGRES_NUMBERS: tuple[tuple[str, str, Callable[[str], float]], ...] = (
+    ("NEWSDESK_PG_POOL_MAX", "pg_pool_max", int),
+    ("NEWSDESK_PG_EF_SEARCH", "pg_ef_search", int),
+    ("NEWSDESK_PG_CONNECT_TIMEOUT", "pg_connect_timeout", float),
+    ("NEWSDESK_PG_POOL_TIMEOUT", "pg_pool_timeout", float),
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a user can configure (environment variable in brackets).
@@ -72,7 +82,19 @@ class Settings:
             model on the CPU [NEWSDESK_BACKEND, default torch].
         seed_dir: Articles indexed when the server starts on an empty index
             [NEWSDESK_SEED_DIR; ``none`` disables].
-        api_key: Required on write endpoints when set [NEWSDESK_API_KEY].
+        api_key: One write key: required on write endpoints when set [NEWSDESK_API_KEY].
+        api_keys: More keys, each with a role, as ``name:role:key`` separated by commas
+            (role ``read`` or ``write``) [NEWSDESK_API_KEYS].
+        api_keys_file: A file of keys stored hashed, one ``name role sha256-hex`` a line
+            [NEWSDESK_API_KEYS_FILE]; see :mod:`newsdesk.api.auth`.
+        protect_reads: Require a key (any role) for reads too: asking, chat, listing and
+            reading articles [NEWSDESK_PROTECT_READS=1, or ``serve --protect-reads``].
+        pg_pool_max: The most PostgreSQL connections one process opens [NEWSDESK_PG_POOL_MAX].
+        pg_ef_search: Candidates pgvector's HNSW search keeps [NEWSDESK_PG_EF_SEARCH].
+        pg_connect_timeout: Seconds to wait for the database server to accept a connection;
+            a database that is down answers 503 after it [NEWSDESK_PG_CONNECT_TIMEOUT].
+        pg_pool_timeout: Seconds a request waits for a pooled connection while the database
+            is up but every connection is busy [NEWSDESK_PG_POOL_TIMEOUT].
         cors_origins: Allowed browser origins, comma separated [NEWSDESK_CORS_ORIGINS].
         snapshot_seconds: How often the server writes the FAISS snapshot when
             something changed [NEWSDESK_SNAPSHOT_SECONDS].
@@ -90,6 +112,13 @@ class Settings:
     backend: str = "torch"
     seed_dir: Path | None = field(default_factory=default_seed_dir)
     api_key: str | None = None
+    api_keys: str | None = None
+    api_keys_file: Path | None = None
+    protect_reads: bool = False
+    pg_pool_max: int = 8
+    pg_ef_search: int = 200
+    pg_connect_timeout: float = 1.5
+    pg_pool_timeout: float = 30.0
     cors_origins: tuple[str, ...] = ()
     snapshot_seconds: float = 30.0
     max_body_bytes: int = 20 * 1024 * 1024
@@ -124,6 +153,15 @@ class Settings:
             values["seed_dir"] = None if seed.lower() in ("", "none", "off") else Path(seed)
         if env.get("NEWSDESK_API_KEY"):
             values["api_key"] = env["NEWSDESK_API_KEY"]
+        if env.get("NEWSDESK_API_KEYS", "").strip():
+            values["api_keys"] = env["NEWSDESK_API_KEYS"].strip()
+        if env.get("NEWSDESK_API_KEYS_FILE", "").strip():
+            values["api_keys_file"] = Path(env["NEWSDESK_API_KEYS_FILE"].strip())
+        if env.get("NEWSDESK_PROTECT_READS"):
+            values["protect_reads"] = _flag(env["NEWSDESK_PROTECT_READS"])
+        for name, key, parse in _POSTGRES_NUMBERS:
+            if env.get(name):
+                values[key] = _positive(env, name, parse)
         if env.get("NEWSDESK_CORS_ORIGINS"):
             values["cors_origins"] = tuple(o.strip() for o in env["NEWSDESK_CORS_ORIGINS"].split(",") if o.strip())
         if env.get("NEWSDESK_SNAPSHOT_SECONDS"):
@@ -136,6 +174,17 @@ class Settings:
             values["reader"] = env["NEWSDESK_READER"].strip()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def postgres_config(self) -> PostgresConfig:
+        """The PostgreSQL backend's pool and search settings."""
+        from newsdesk.index.postgres.config import PostgresConfig
+
+        return PostgresConfig(
+            pool_max=self.pg_pool_max,
+            ef_search=self.pg_ef_search,
+            connect_timeout=self.pg_connect_timeout,
+            pool_timeout=self.pg_pool_timeout,
+        )
 
     def embedder_config(self) -> EmbedderConfig:
         return EmbedderConfig(model=self.model, device=self.device, backend=self.backend)

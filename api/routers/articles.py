@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, status
-from newsdesk.api.deps import get_desk, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
+from newsdesk.api.auth import require_read, require_write
+from newsdesk.api.deps import get_desk
+from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas import (
     AddArticlesResponse,
@@ -41,8 +42,8 @@ def _draft(article: ArticleIn) -> ArticleDraft:
     "",
     response_model=AddArticlesResponse,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(require_api_key)],
-    responses=error_responses(*JSON_BODY_ERRORS, 401, 409),
+    dependencies=[Depends(require_write)],
+    responses=error_responses(*JSON_BODY_ERRORS, *WRITE_KEY_ERRORS, 409),
 )
 def add_articles(
     body: Annotated[ArticlesBody, Body()], desk: Newsdesk = Depends(get_desk)
@@ -61,7 +62,9 @@ def add_articles(
     return AddArticlesResponse(articles=[AddedArticle(id=r.id, status=r.status, passages=r.passages, title=r.title) for r in results])
 
 
-@router.get("", response_model=ArticleListOut, responses=error_responses(422))
+@router.get(
+    "", response_model=ArticleListOut, dependencies=[Depends(require_read)], responses=error_responses(*READ_KEY_ERRORS, 422)
+)
 def list_articles(
     limit: int = Query(BOUNDS.default_page_size, ge=1, le=BOUNDS.max_page_size),
     offset: int = Query(0, ge=0, le=BOUNDS.max_offset),
@@ -75,7 +78,12 @@ def list_articles(
     )
 
 
-@router.get("/{article_id}", response_model=ArticleOut, responses=error_responses(404))
+@router.get(
+    "/{article_id}",
+    response_model=ArticleOut,
+    dependencies=[Depends(require_read)],
+    responses=error_responses(*READ_KEY_ERRORS, 404),
+)
 def get_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> ArticleOut:
     """An article's metadata and cleaned text (the text quote offsets point into)."""
     article = desk.get_article(article_id)
@@ -88,8 +96,8 @@ def get_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> ArticleO
 @router.delete(
     "/{article_id}",
     response_model=DeletedArticle,
-    dependencies=[Depends(require_api_key)],
-    responses=error_responses(401, 404, 409),
+    dependencies=[Depends(require_write)],
+    responses=error_responses(*WRITE_KEY_ERRORS, 404, 409),
 )
 def delete_article(article_id: str, desk: Newsdesk = Depends(get_desk)) -> DeletedArticle:
     """Remove an article with its passages and vectors."""

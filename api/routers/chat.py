@@ -14,8 +14,16 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from newsdesk.api.deps import get_conversations, get_desk, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses, status_for
+from newsdesk.api.auth import require_read, require_write
+from newsdesk.api.deps import get_conversations, get_desk
+from newsdesk.api.errors import (
+    JSON_BODY_ERRORS,
+    READ_KEY_ERRORS,
+    STORAGE_ERRORS,
+    WRITE_KEY_ERRORS,
+    error_responses,
+    status_for,
+)
 from newsdesk.api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
 from newsdesk.index.conversations import ConversationStorage, StoredTurn
 from newsdesk.qa.errors import NewsdeskError, QueryError
@@ -23,7 +31,12 @@ from newsdesk.qa.types import Answer, ChatTurn
 
 from newsdesk.desk import Newsdesk
 
-router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(*STORAGE_ERRORS))
+router = APIRouter(
+    prefix="/chat",
+    tags=["chat"],
+    dependencies=[Depends(require_read)],
+    responses=error_responses(*READ_KEY_ERRORS, *STORAGE_ERRORS),
+)
 log = logging.getLogger("newsdesk")
 
 _ERRORS = error_responses(*JSON_BODY_ERRORS, 404)
@@ -133,8 +146,8 @@ def get_conversation(
 @router.delete(
     "/{conversation_id}",
     response_model=DeletedConversation,
-    dependencies=[Depends(require_api_key)],
-    responses=error_responses(401, 404),
+    dependencies=[Depends(require_write)],
+    responses=error_responses(*WRITE_KEY_ERRORS, 404),
 )
 def delete_conversation(
     conversation_id: str, conversations: ConversationStorage = Depends(get_conversations)

@@ -16,8 +16,9 @@ from collections.abc import Iterator, Sequence
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import StreamingResponse
+from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_desk
-from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
+from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.schemas import (
     ChatCompletionChunkOut,
     ChatCompletionOut,
@@ -36,7 +37,9 @@ from newsdesk.qa.types import Answer, ChatTurn
 
 from newsdesk.desk import Newsdesk
 
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(
+    prefix="/v1", tags=["openai"], dependencies=[Depends(require_read)], responses=error_responses(*READ_KEY_ERRORS)
+)
 
 MODEL_NAME = "newsdesk"
 # When this server's model came to be: the process start, as good a date as any for rules over an index.

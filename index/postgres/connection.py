@@ -5,7 +5,9 @@ Every connection is in autocommit mode; a write groups its statements with
 
 A server that cannot be reached, or goes away (psycopg's ``OperationalError``),
 and a pool that gives no connection in time are :class:`StorageUnavailableError`
-with a one-line message: the API answers 503, the CLI prints one line.
+with a one-line message: the API answers 503, the CLI prints one line. A pool
+that cannot connect fails after ``connect_timeout``; only a pool whose every
+connection is busy makes a request wait up to ``pool_timeout``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 import psycopg
+from newsdesk.index.postgres.config import PostgresConfig
 from newsdesk.index.postgres.url import redact
 from newsdesk.qa.errors import IndexStateError, StorageUnavailableError
 from psycopg.adapt import Dumper, Loader
@@ -25,31 +27,6 @@ from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 __all__ = ["PostgresConfig", "connect_once", "open_pool", "pooled", "register_halfvec"]
-
-
-@dataclass(frozen=True)
-class PostgresConfig:
-    """The PostgreSQL backend's settings.
-
-    Attributes:
-        pool_min: Connections the pool keeps open.
-        pool_max: The most connections one process opens (the app is multi-threaded).
-        connect_timeout: Seconds to wait for the server, or for a free pooled connection.
-        ef_search: Candidates the HNSW index keeps while searching (raised to the
-            dense candidate count when that is larger).
-        lexical_scan_limit: Matching passages the full-text half ranks at most, so a
-            question of common words does not rank a large share of a big table.
-        hnsw_m: Links per node of the HNSW index (set when the index is created).
-        hnsw_ef_construction: Candidates kept while building the HNSW index.
-    """
-
-    pool_min: int = 1
-    pool_max: int = 8
-    connect_timeout: float = 30.0
-    ef_search: int = 200
-    lexical_scan_limit: int = 20_000
-    hnsw_m: int = 16
-    hnsw_ef_construction: int = 64
 
 
 def _one_line(error: Exception) -> str:
@@ -79,6 +56,12 @@ def connect_once(url: str, timeout: float) -> Iterator[psycopg.Connection]:
             raise StorageUnavailableError(f"the database at {redact(url)} went away: {_one_line(exc)}") from exc
 
 
+class _Pool(ConnectionPool):
+    """A pool that knows how long connecting may take (see :func:`pooled`)."""
+
+    connect_timeout: float | None = None
+
+
 def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionPool:
     """A pool of autocommit connections, open and checked.
 
@@ -90,16 +73,17 @@ def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionP
     Raises:
         StorageUnavailableError: No connection could be made within ``config.connect_timeout``.
     """
-    pool = ConnectionPool(
+    pool = _Pool(
         url,
         min_size=config.pool_min,
         max_size=max(config.pool_min, config.pool_max),
         kwargs={"autocommit": True},
         configure=_configure(config) if vectors else None,
-        timeout=config.connect_timeout,
+        timeout=config.pool_timeout,
         open=False,
         name="newsdesk",
     )
+    pool.connect_timeout = config.connect_timeout
     try:
         pool.open(wait=True, timeout=config.connect_timeout)
     except PoolTimeout as exc:
@@ -111,24 +95,39 @@ def open_pool(url: str, config: PostgresConfig, *, vectors: bool) -> ConnectionP
 
 
 @contextmanager
-def pooled(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+def pooled(pool: ConnectionPool, connect_timeout: float | None = None) -> Iterator[psycopg.Connection]:
     """A connection from ``pool``, for the statements of one call.
 
     A broken connection goes back to the pool, which drops it and connects anew.
+    Waiting happens in two steps: ``connect_timeout`` first; if no connection came
+    although the pool had room to open one, the database is unreachable and the
+    call fails at once; if every connection was busy, it waits out the pool's timeout.
 
     Raises:
         StorageUnavailableError: The pool gave no connection in time (the server is
             unreachable, or every connection stayed busy), or the server went away.
     """
+    connect_timeout = connect_timeout if connect_timeout is not None else getattr(pool, "connect_timeout", None)
+    first_wait = pool.timeout if connect_timeout is None else min(connect_timeout, pool.timeout)
     try:
-        with pool.connection() as conn:
-            yield conn
+        try:
+            conn = pool.getconn(timeout=first_wait)
+        except PoolTimeout:
+            if pool.get_stats().get("pool_size", 0) < pool.max_size or first_wait >= pool.timeout:
+                raise StorageUnavailableError(
+                    f"no database connection within {first_wait:g} s: the database is unreachable or too busy"
+                ) from None
+            conn = pool.getconn(timeout=pool.timeout - first_wait)
     except PoolTimeout as exc:
         raise StorageUnavailableError(
             f"no database connection within {pool.timeout:g} s: the database is unreachable or too busy"
         ) from exc
+    try:
+        yield conn
     except psycopg.OperationalError as exc:
         raise StorageUnavailableError(f"the database is unavailable: {_one_line(exc)}") from exc
+    finally:
+        pool.putconn(conn)
 
 
 def _configure(config: PostgresConfig) -> Callable[[psycopg.Connection], None]:

@@ -138,17 +138,18 @@ def test_openai_message_content_states_its_minimum(api: TestClient) -> None:
 
 # 503: every operation that reads or writes the store (a database backend can go away).
 DOCUMENTED = {
-    ("post", "/ask"): {"200", "400", "413", "415", "422", "503"},
-    ("post", "/articles"): {"201", "400", "401", "409", "413", "415", "422", "503"},
-    ("get", "/articles"): {"200", "422", "503"},
+    # 401 on reads: only when the server protects them (NEWSDESK_PROTECT_READS); 403: a read key on a write.
+    ("post", "/ask"): {"200", "400", "401", "413", "415", "422", "503"},
+    ("post", "/articles"): {"201", "400", "401", "403", "409", "413", "415", "422", "503"},
+    ("get", "/articles"): {"200", "401", "422", "503"},
     # FastAPI documents its validation error on every operation with parameters.
-    ("get", "/articles/{article_id}"): {"200", "404", "422", "503"},
-    ("delete", "/articles/{article_id}"): {"200", "401", "404", "409", "422", "503"},
-    ("post", "/chat"): {"200", "400", "404", "413", "415", "422", "503"},
-    ("post", "/chat/stream"): {"200", "400", "404", "413", "415", "422", "503"},
-    ("get", "/chat/{conversation_id}"): {"200", "404", "422", "503"},
-    ("delete", "/chat/{conversation_id}"): {"200", "401", "404", "422", "503"},
-    ("post", "/v1/chat/completions"): {"200", "400", "413", "415", "422", "503"},
+    ("get", "/articles/{article_id}"): {"200", "401", "404", "422", "503"},
+    ("delete", "/articles/{article_id}"): {"200", "401", "403", "404", "409", "422", "503"},
+    ("post", "/chat"): {"200", "400", "401", "404", "413", "415", "422", "503"},
+    ("post", "/chat/stream"): {"200", "400", "401", "404", "413", "415", "422", "503"},
+    ("get", "/chat/{conversation_id}"): {"200", "401", "404", "422", "503"},
+    ("delete", "/chat/{conversation_id}"): {"200", "401", "403", "404", "422", "503"},
+    ("post", "/v1/chat/completions"): {"200", "400", "401", "413", "415", "422", "503"},
     ("get", "/health"): {"200", "503"},
 }
 
