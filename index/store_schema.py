@@ -7,9 +7,33 @@ from pathlib import Path
 
 from newsdesk.index.bm25 import TOKENIZER
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "recorded_model"]
+__all__ = ["FEEDS_SCHEMA", "SCHEMA", "SCHEMA_VERSION", "recorded_model"]
 
 SCHEMA_VERSION = "2"
+# The followed feeds (newsdesk.index.feeds). Added without a version change: a store made before
+# it gets the table when it is next opened, and nothing else in the file changes.
+FEEDS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    every_seconds REAL NOT NULL,
+    added_at REAL NOT NULL,
+    next_check_at REAL NOT NULL,
+    title TEXT,
+    last_checked_at REAL,
+    last_new_entry_at REAL,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    -- Entry key -> fingerprint of the entries stored (JSON), so a check works only on changes.
+    seen TEXT NOT NULL DEFAULT '{}',
+    -- The poller checking it now, and until when (see claim_due).
+    lease_owner TEXT,
+    lease_until REAL
+);
+CREATE INDEX IF NOT EXISTS feeds_by_next_check ON feeds(next_check_at);
+"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -49,7 +73,7 @@ CREATE INDEX IF NOT EXISTS articles_by_day ON articles(COALESCE(published, subst
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, tokenize = '{TOKENIZER}'
 );
-"""
+{FEEDS_SCHEMA}"""
 
 
 def recorded_model(path: Path) -> tuple[str, int] | None:

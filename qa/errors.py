@@ -2,6 +2,7 @@
 
     NewsdeskError
     ├── ArticleError        an article (or file) cannot be parsed or indexed
+    │   └── FetchError      a page or feed cannot be fetched (refused address, robots.txt, time-out, size, status)
     ├── QueryError          a question is empty, too long or otherwise unusable
     ├── NotFoundError       an article or conversation id that is not stored
     └── IndexStateError     the stored index cannot be used as asked
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArticleError",
+    "FetchError",
     "IndexLockedError",
     "IndexStateError",
     "ModelMismatchError",
@@ -32,6 +34,10 @@ class NewsdeskError(Exception):
 
 class ArticleError(NewsdeskError):
     """An article cannot be parsed, cleaned or indexed."""
+
+
+class FetchError(ArticleError):
+    """A page or feed cannot be fetched: a refused scheme or address, robots.txt, a time-out, its size or status."""
 
 
 class QueryError(NewsdeskError):

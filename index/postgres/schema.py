@@ -14,6 +14,12 @@ or another model is refused.
                             embedding halfvec(d) (HNSW), lexemes tsvector (FTS5's tokens, GIN), tokens
     newsdesk_conversations  id, created_at, updated_at
     newsdesk_turns          conversation_id, ordinal, message, answer, quotes (JSON), ...
+    newsdesk_feeds          id, url, interval, times of the last check and next, last error, ETag,
+                            entries seen, and the lease of the server checking it
+
+Tables added later (``newsdesk_feeds``) are created by ``CREATE TABLE IF NOT EXISTS``
+when first needed, on databases made before them too, without a version change: the
+tables already there are not touched.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ __all__ = [
     "ARTICLE_LOCKS",
     "SCHEMA_VERSION",
     "create_conversation_tables",
+    "create_feed_tables",
     "prepare_database",
     "record_or_check_model",
     "recorded_model",
@@ -123,6 +130,28 @@ CREATE TABLE IF NOT EXISTS newsdesk_turns (
     created_at double precision NOT NULL,
     PRIMARY KEY (conversation_id, ordinal)
 )
+"""
+
+
+_FEED_TABLES = """
+CREATE TABLE IF NOT EXISTS newsdesk_feeds (
+    id text PRIMARY KEY,
+    url text NOT NULL,
+    every_seconds double precision NOT NULL,
+    added_at double precision NOT NULL,
+    next_check_at double precision NOT NULL,
+    title text,
+    last_checked_at double precision,
+    last_new_entry_at double precision,
+    last_error text,
+    failures integer NOT NULL DEFAULT 0,
+    etag text,
+    last_modified text,
+    seen text NOT NULL DEFAULT '{}',
+    lease_owner text,
+    lease_until double precision
+);
+CREATE INDEX IF NOT EXISTS newsdesk_feeds_by_next_check ON newsdesk_feeds (next_check_at)
 """
 
 
@@ -256,6 +285,15 @@ def create_conversation_tables(conn: psycopg.Connection) -> None:
     with conn.transaction():
         _lock_schema(conn)
         for statement in _CONVERSATION_TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement.encode())
+
+
+def create_feed_tables(conn: psycopg.Connection) -> None:
+    """Create the followed feeds' table if it is missing (after :func:`prepare_database`)."""
+    with conn.transaction():
+        _lock_schema(conn)
+        for statement in _FEED_TABLES.split(";"):
             if statement.strip():
                 conn.execute(statement.encode())
 

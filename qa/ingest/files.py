@@ -1,4 +1,4 @@
-"""Adding articles from files: expand paths, parse, and add each article on its own."""
+"""Adding articles from files (on disk or uploaded): expand paths, parse, and add each article on its own."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Protocol
 
 from newsdesk.qa.errors import ArticleError, NewsdeskError
-from newsdesk.qa.ingest.parsing import expand_paths, parse_file
+from newsdesk.qa.ingest.parsing import SUPPORTED_SUFFIXES, expand_paths, parse_bytes, parse_file
+from newsdesk.qa.ingest.pdf import parse_pdf
 from newsdesk.qa.types import AddResult, ArticleDraft
 
-__all__ = ["ArticleSink", "FileOutcome", "add_paths"]
+__all__ = ["UPLOAD_SUFFIXES", "ArticleSink", "FileOutcome", "add_paths", "add_uploads", "parse_upload"]
+
+#: What an upload may be: the kinds ``newsdesk add`` reads, and PDF.
+UPLOAD_SUFFIXES = (*SUPPORTED_SUFFIXES, ".pdf")
 
 
 class ArticleSink(Protocol):
@@ -47,6 +51,41 @@ def add_paths(
         ArticleError: An argument matches no file.
     """
     files = list(expand_paths(arguments))
+    return _add_files(desk, [(path, lambda path=path: parse_file(path)) for path in files], on_file, batch_articles)
+
+
+def parse_upload(name: str, raw: bytes) -> list[ArticleDraft]:
+    """Read an uploaded file's articles, by its name's suffix, with the checks ``newsdesk add`` makes.
+
+    Raises:
+        ArticleError: An unsupported suffix, not UTF-8, not a readable PDF, or content that cannot be parsed.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".pdf":
+        return [parse_pdf(raw, name)]
+    if suffix not in SUPPORTED_SUFFIXES:
+        choices = ", ".join(UPLOAD_SUFFIXES)
+        raise ArticleError(f"{name}: unsupported file type {suffix or '(none)'}; use one of {choices}")
+    return parse_bytes(raw, suffix, name)
+
+
+def add_uploads(desk: ArticleSink, uploads: Sequence[tuple[str, bytes]], batch_articles: int = 64) -> list[FileOutcome]:
+    """Add the articles of uploaded files (name, bytes); a bad file does not stop the others.
+
+    Names are reduced to their last part (``../../x.txt`` is ``x.txt``); a one-article
+    file's id comes from its name, as with ``newsdesk add``.
+    """
+    named = [(Path(Path(name.replace("\\", "/")).name or "upload"), raw) for name, raw in uploads]
+    return _add_files(desk, [(path, lambda path=path, raw=raw: parse_upload(path.name, raw)) for path, raw in named],
+                      None, batch_articles)  # fmt: skip
+
+
+def _add_files(
+    desk: ArticleSink,
+    files: Sequence[tuple[Path, Callable[[], list[ArticleDraft]]]],
+    on_file: Callable[[FileOutcome], None] | None,
+    batch_articles: int,
+) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
     batch: list[tuple[Path, list[ArticleDraft]]] = []
 
@@ -63,9 +102,9 @@ def add_paths(
                 on_file(outcome)
         batch.clear()
 
-    for path in files:
+    for path, parse in files:
         try:
-            batch.append((path, parse_file(path)))
+            batch.append((path, parse()))
         except ArticleError as exc:
             outcome = FileOutcome(path, (), _located(path, exc))
             outcomes.append(outcome)

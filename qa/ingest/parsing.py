@@ -13,7 +13,7 @@ from newsdesk.qa.dates import parse_date
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.types import ArticleDraft
 
-__all__ = ["SUPPORTED_SUFFIXES", "draft_from_mapping", "expand_paths", "parse_file", "parse_text"]
+__all__ = ["SUPPORTED_SUFFIXES", "draft_from_mapping", "expand_paths", "parse_bytes", "parse_file", "parse_text"]
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".html", ".htm")
 # A folder's README or LICENSE describes the folder; it is not an article.
@@ -214,6 +214,22 @@ def _unsupported(suffix: str, where: str) -> ArticleError:
     return ArticleError(f"{where}: unsupported file type {suffix or '(none)'}; use one of {choices}")
 
 
+def parse_bytes(raw: bytes, suffix: str, where: str) -> list[ArticleDraft]:
+    """Read the articles in a file's bytes (a file on disk, or one uploaded), by its suffix.
+
+    Raises:
+        ArticleError: An unsupported suffix, bytes that are not UTF-8, or content that cannot be parsed.
+    """
+    suffix = suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _unsupported(suffix, where)
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{where}: not UTF-8 text") from exc
+    return parse_text(content, suffix, where)
+
+
 def parse_file(path: Path) -> list[ArticleDraft]:
     """Read the articles in one file.
 
@@ -231,11 +247,7 @@ def parse_file(path: Path) -> list[ArticleDraft]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from exc
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path}: not UTF-8 text") from exc
-    return parse_text(content, path.suffix.lower(), str(path))
+    return parse_bytes(raw, path.suffix, str(path))
 
 
 def expand_paths(arguments: Iterable[str]) -> Iterator[Path]:
