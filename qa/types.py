@@ -12,10 +12,12 @@ __all__ = [
     "ArticleSummary",
     "ChatTurn",
     "Citation",
+    "Disagreement",
     "Passage",
     "Quote",
     "ShortAnswer",
     "StoredPassage",
+    "ValueReport",
 ]
 
 
@@ -99,6 +101,23 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ValueReport:
+    """A value an article gave for the answer, as written (``value``), with its quote and date."""
+
+    value: str
+    quote: Quote
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One of several values that different sources gave at the same time, with their quotes."""
+
+    value: str
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
 class Answer:
     """The result of a question: an answer with quotes, or an abstention with the closest quotes."""
 
@@ -113,6 +132,10 @@ class Answer:
     # why/how/yes-no question, no span), "composed" (several cited sentences), "none" (abstained).
     answer_kind: str = "span"
     citations: tuple[Citation, ...] = ()
+    # Earlier values other articles gave for this answer, oldest first; and values that sources
+    # reporting at the same time disagree on (see newsdesk.qa.story).
+    changes: tuple[ValueReport, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 @dataclass(frozen=True)
