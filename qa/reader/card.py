@@ -103,6 +103,7 @@ def export_reader(
     config: ReaderConfig,
     steps: int,
     examples: int,
+    curve: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Save the model, score it on held-out questions, calibrate confidence there, write the card."""
     from newsdesk.qa.reader.network import save_network
@@ -119,9 +120,29 @@ def export_reader(
         "training_examples": examples,
         "held_out": metrics,
         "calibration": {"slope": round(slope, 5), "bias": round(bias, 5)},
+        "curve": [_curve_row(point) for point in curve],
     }
     save_network(model, out, meta)
     (out / "README.md").write_text(_card(meta), encoding="utf-8")
+
+
+def _curve_row(point: dict[str, Any]) -> dict[str, Any]:
+    """One held-out check, flattened: step, score, and answer F1 / "not here" accuracy per source."""
+    row: dict[str, Any] = {"step": point["step"], "score": point["score"]}
+    for source, metrics in point.items():
+        if isinstance(metrics, dict):
+            row[f"{source}_f1"] = metrics["f1_best_window"]
+            row[f"{source}_no_answer"] = metrics["no_answer_windows_refused"]
+    return row
+
+
+def _curve_table(curve: Sequence[dict[str, Any]]) -> str:
+    if not curve:
+        return "(no curve recorded)"
+    columns = list(curve[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    lines += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in curve]
+    return "\n".join(lines)
 
 
 def _card(meta: dict[str, Any]) -> str:
@@ -139,14 +160,16 @@ the window as the answer and [CLS] as "the answer is not here".
   checksum). The rest is stored in float16 (`reader.safetensors`).
 - **Head**: `BertForQuestionAnswering`'s span head (start and end logits).
 - **Data** (`../shared/data/reader-train/`, never copied here): SQuAD 2.0/1.1 dev
-  questions rebuilt from the public SQuAD explorer (CC BY-SA 4.0; none from the
-  squad2-500 eval paragraphs) and RealTimeQA news quiz questions from weeks
-  outside realtimeqa-dev. Each answerable question gives the window around its
-  answer sentence and its {meta['training']['negatives_per_question']} most question-like windows without the answer; each
-  unanswerable SQuAD question gives its most question-like window. Every
-  {meta['training']['holdout_every_squad_article']}th SQuAD article and
-  {meta['training']['holdout_every_news_week']}th news week are held out.
-- **Trained**: {meta['steps']} steps over {meta['training_examples']} windows, created {meta['created']}.
+  questions and the whole SQuAD 1.1 train set, rebuilt from the public SQuAD
+  explorer (CC BY-SA 4.0; none from the squad2-500 eval paragraphs), and
+  RealTimeQA news quiz questions from weeks outside realtimeqa-dev
+  (`realtimeqa.jsonl`, `realtimeqa-extra.jsonl`; each news window seen
+  {meta['training'].get('news_repeats', 1)} times per epoch). Each answerable question gives the window around its
+  answer sentence and its {meta['training']['negatives_per_question']} most question-like windows without the answer (same
+  article, other paragraphs too); each unanswerable SQuAD question gives its
+  most question-like window. Every {meta['training']['holdout_every_squad_article']}th SQuAD article and
+  {meta['training']['holdout_every_news_week']}th news week of each file are held out.
+- **Trained**: {meta['steps']} steps (best checkpoint{', continued from ' + meta['training']['init_from'] if meta['training'].get('init_from') else ''}) over {meta['training_examples']} windows, created {meta['created']}.
 - **Command**: `newsdesk train-reader --out qa/reader/model` (or
   `python -m newsdesk.qa.reader.train`), resumable from its `--work-dir`.
 
@@ -156,7 +179,12 @@ Settings:
 {training}
 ```
 
-Held-out questions (each read over its windows, as the pipeline does):
+Held-out curve (a fixed sample of held-out questions per source, every
+`eval_every` steps; the exported weights are those of the best score, not the last):
+
+{_curve_table(meta.get('curve', []))}
+
+Held-out questions at export (each read over its windows, as the pipeline does):
 
 | metric | value |
 | --- | --- |

@@ -17,6 +17,7 @@ class ReaderConfig:
         max_answer_tokens: Longest span considered as an answer.
         neighbours: Sentences read on each side of a candidate sentence.
         batch_size: Windows per forward pass.
+        alternatives: Next-best spans kept per window (answering prefers one of the asked-for kind).
     """
 
     max_tokens: int = 192
@@ -24,6 +25,7 @@ class ReaderConfig:
     max_answer_tokens: int = 30
     neighbours: int = 1
     batch_size: int = 16
+    alternatives: int = 8
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class TrainingConfig:
         holdout_every_news_week: Every n-th news week is held out.
         checkpoint_every: Steps between checkpoints (training resumes from the latest).
         threads: Torch CPU threads.
+        news_repeats: Times each news training example is seen per epoch (news is what the reader reads).
+        eval_every: Steps between held-out checks (the training curve; the best checkpoint is kept).
+        eval_questions: Held-out questions of each kind (SQuAD, news) scored at each check.
+        calibration_questions: Held-out questions of each kind scored at export (card and calibration).
+        init_from: A saved reader to continue from ("" starts from MiniLM with a new span head).
     """
 
     seed: int = 13
@@ -55,3 +62,8 @@ class TrainingConfig:
     holdout_every_news_week: int = 10
     checkpoint_every: int = 50
     threads: int = 2
+    news_repeats: int = 3
+    eval_every: int = 250
+    eval_questions: int = 200
+    calibration_questions: int = 1000
+    init_from: str = ""
