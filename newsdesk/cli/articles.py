@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from newsdesk.cli.common import open_desk, plural, settings_from
+from newsdesk.cli.remote import server_desk
 from newsdesk.qa.errors import NotFoundError
 
 __all__ = ["register"]
@@ -21,7 +22,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     from newsdesk.qa.ingest.parsing import expand_paths
 
     files = [str(p) for p in expand_paths(args.paths)]
-    desk = open_desk(settings_from(args), writer=True)
+    settings = settings_from(args)
+    # Sent to the server holding --data-dir when there is one.
+    desk = server_desk(args, settings) or open_desk(settings, writer=True)
     failures = 0
     progress = None
     if len(files) > PROGRESS_THRESHOLD:
@@ -105,7 +108,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     # An index that records no model has never held an article: nothing to remove, no model to load.
     recorded = recorded_model_of(settings.data_dir, settings.database_url)
-    desk = open_desk(settings, writer=True) if recorded else None
+    desk = server_desk(args, settings) or (open_desk(settings, writer=True) if recorded else None)
     removed = 0
     try:
         for article_id in args.ids:

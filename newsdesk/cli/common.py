@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import textwrap
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,11 +21,13 @@ if TYPE_CHECKING:
 __all__ = [
     "UsageError",
     "add_common_options",
+    "answer_body",
     "iso_date",
     "lazy_embedder",
     "open_desk",
     "plural",
     "print_answer",
+    "print_json",
     "settings_from",
 ]
 
@@ -54,6 +58,7 @@ def open_desk(settings: Settings, writer: bool, reading: bool = False) -> Newsde
     store = open_store(
         embedder.dimension, settings.data_dir, settings.database_url, writer=writer,
         read_database_url=settings.read_database_url,
+        postgres=settings.postgres_config() if settings.database_url else None,
     )
     return Newsdesk.over(store, embedder, reader=reader, writer=writer)
 
@@ -71,24 +76,39 @@ def settings_from(args: argparse.Namespace) -> Settings:
         reader=getattr(args, "reader", None),
         database_url=getattr(args, "database_url", None),
         read_database_url=getattr(args, "read_database_url", None),
+        pg_pool_max=getattr(args, "pg_pool_max", None),
+        pg_ef_search=getattr(args, "pg_ef_search", None),
     )
 
 
-def print_answer(answer: Answer) -> None:
+def answer_body(answer: Answer) -> dict[str, Any]:
+    """An answer as ``POST /ask`` returns it (JSON types): what both the in-process and the remote paths print."""
+    from newsdesk.api.schemas import AskResponse
+
+    body: dict[str, Any] = AskResponse.of(answer).model_dump(mode="json")
+    return body
+
+
+def print_json(body: Mapping[str, Any]) -> None:
+    print(json.dumps(body, indent=2, ensure_ascii=False))
+
+
+def print_answer(body: Mapping[str, Any]) -> None:
+    """Print an answer given as ``POST /ask`` (or ``/chat``) returns it."""
     width = 100
-    if answer.answer is None:
-        print(answer.message or "No supported answer.")
-        if answer.quotes:
+    if body["answer"] is None:
+        print(body.get("message") or "No supported answer.")
+        if body["quotes"]:
             print("\nClosest passages:")
     else:
-        print(textwrap.fill(answer.answer, width))
-        if answer.short_answer:
-            print(f"\nShort answer: {answer.short_answer.text}")
-        print(f"\nConfidence {answer.confidence:.2f}. Sources:")
-    for number, quote in enumerate(answer.quotes, start=1):
-        print(f"\n[{number}] {quote.title} ({quote.published or 'undated'}) {quote.url or quote.article_id}")
-        print(textwrap.fill(f"\u201c{quote.text}\u201d", width, initial_indent="    ", subsequent_indent="    "))
-        print(f"    article {quote.article_id}, characters {quote.start}-{quote.end}, score {quote.score:.3f}")
+        print(textwrap.fill(body["answer"], width))
+        if body.get("short_answer"):
+            print(f"\nShort answer: {body['short_answer']['text']}")
+        print(f"\nConfidence {body['confidence']:.2f}. Sources:")
+    for number, quote in enumerate(body["quotes"], start=1):
+        print(f"\n[{number}] {quote['title']} ({quote['published'] or 'undated'}) {quote['url'] or quote['article_id']}")
+        print(textwrap.fill(f"\u201c{quote['text']}\u201d", width, initial_indent="    ", subsequent_indent="    "))
+        print(f"    article {quote['article_id']}, characters {quote['start']}-{quote['end']}, score {quote['score']:.3f}")
 
 
 def iso_date(text: str) -> date:
@@ -96,6 +116,16 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number greater than 0, not {text!r}")
+    return value
 
 
 def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -119,6 +149,21 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
         default=default,
         help="postgresql://... : keep the index in this PostgreSQL database instead of --data-dir "
         "(env NEWSDESK_DATABASE_URL; needs the postgres extra)",
+    )
+    parser.add_argument(
+        "--pg-pool-max", type=_positive_int, default=default, metavar="N",
+        help="with a database: the most connections this process opens (env NEWSDESK_PG_POOL_MAX, default 8)",
+    )
+    parser.add_argument(
+        "--pg-ef-search", type=_positive_int, default=default, metavar="N",
+        help="with a database: candidates the HNSW vector search keeps (env NEWSDESK_PG_EF_SEARCH, default 200)",
+    )
+    parser.add_argument(
+        "--no-server",
+        action="store_true",
+        default=default if default is argparse.SUPPRESS else False,
+        help="run in this process even when a server holds --data-dir (ask, chat, add and remove are otherwise "
+        "sent to it)",
     )
     parser.add_argument(
         "--read-database-url",

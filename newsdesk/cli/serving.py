@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 import time
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.cli.common import UsageError, lazy_embedder, settings_from
 from newsdesk.qa.errors import IndexLockedError
+from newsdesk.settings import Settings
+
+if TYPE_CHECKING:
+    from newsdesk.api.auth import KeyRing
 
 __all__ = ["register"]
 
@@ -41,13 +47,40 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _check_keys(settings: Settings, host: str) -> KeyRing:
+    """The keys, checked before anything loads; another host than loopback needs a write key.
+
+    Raises:
+        UsageError: Another host is asked for without any write key.
+        SettingsError: A key setting cannot be read.
+    """
+    from newsdesk.api.auth import keyring_from
+
+    keyring = keyring_from(settings)
+    if host not in LOOPBACK_HOSTS and not any(key.role == "write" for key in keyring.keys):
+        raise UsageError(
+            f"refusing to listen on {host} without a write key; set NEWSDESK_API_KEY (or NEWSDESK_API_KEYS) "
+            "or use --host 127.0.0.1"
+        )
+    return keyring
+
+
+def _say_who_may_connect(keyring: KeyRing, host: str) -> None:
+    where = "loopback only" if host in LOOPBACK_HOSTS else f"{host}"
+    if not keyring.keys:
+        print(f"newsdesk: no API key set: listening on {where}, anyone there may read and write", file=sys.stderr)
+    elif keyring.protect_reads:
+        print(f"newsdesk: listening on {where}; reads and writes need a key", file=sys.stderr)
+    else:
+        print(f"newsdesk: listening on {where}; writes need a key, reads are open (--protect-reads)", file=sys.stderr)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     settings = settings_from(args)
-    if not settings.api_key and args.host not in LOOPBACK_HOSTS:
-        raise UsageError(
-            f"refusing to listen on {args.host} without an API key; set NEWSDESK_API_KEY or use --host 127.0.0.1"
-        )
+    if args.protect_reads:
+        settings = replace(settings, protect_reads=True)
+    keyring = _check_keys(settings, args.host)
     sock = _listen(args.host, args.port)
     print(
         f"newsdesk: listening on http://{args.host}:{args.port}; requests wait until the index and models are ready",
@@ -78,17 +111,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from newsdesk.api.main import create_app
 
+        from newsdesk.index.datadir import ServerAddress, forget_server, record_server
+
+        recorded = not settings.database_url  # the CLI finds a server by its data directory's lock
+
         class Server(uvicorn.Server):
             async def startup(self, sockets: list[socket.socket] | None = None) -> None:
                 await super().startup(sockets)
                 if self.started:
+                    if recorded:  # the CLI's ask, chat, add and remove now come here
+                        record_server(settings.data_dir, ServerAddress(args.host, sock.getsockname()[1], os.getpid()))
                     ready = time.perf_counter() - started
                     print(f"newsdesk: ready to answer, {ready:.1f} s after start", file=sys.stderr)
 
-        if not settings.api_key:
-            print("newsdesk: no API key set, listening on loopback only", file=sys.stderr)
+        _say_who_may_connect(keyring, args.host)
         server = Server(uvicorn.Config(create_app(settings, embedder, reader), log_level=args.log_level))
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        finally:
+            if recorded and server.started:
+                forget_server(settings.data_dir)
     finally:
         sock.close()
     return 0 if server.started else 2
@@ -101,12 +143,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="start the HTTP API and the chat page",
         description="Start the HTTP API, with the chat page at / and the API docs at /docs. "
-        "Set NEWSDESK_API_KEY to require a key (X-API-Key or Authorization: Bearer) on writes; "
-        "without one, only a loopback --host is allowed. The index is seeded from seeds/ when empty "
-        "(NEWSDESK_SEED_DIR); while the server runs, the CLI cannot write to its --data-dir.",
+        "It listens on 127.0.0.1 unless --host says otherwise; another host needs a write key. "
+        "Keys (X-API-Key or Authorization: Bearer): NEWSDESK_API_KEY (a write key), NEWSDESK_API_KEYS "
+        "(name:role:key,... with role read or write), NEWSDESK_API_KEYS_FILE (hashed keys); writes need a write key, "
+        "reads need a key only with --protect-reads. The index is seeded from seeds/ when empty "
+        "(NEWSDESK_SEED_DIR); while the server runs, the CLI's ask, chat, add and remove on its --data-dir are "
+        "sent to it.",
     )
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs NEWSDESK_API_KEY)"
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs a write key)"
+    )
+    serve.add_argument(
+        "--protect-reads", action="store_true",
+        help="require a key (read or write) for asking, chat and reading articles too (env NEWSDESK_PROTECT_READS=1)",
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument(

@@ -239,9 +239,10 @@ def test_serve_help_describes_host_port_and_the_api_key(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit):
         cli.main(["serve", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "--host HOST address to listen on (default 127.0.0.1; any other needs NEWSDESK_API_KEY)" in text
+    assert "--host HOST address to listen on (default 127.0.0.1; any other needs a write key)" in text
     assert "--port PORT port to listen on (default 8000)" in text
-    assert "Set NEWSDESK_API_KEY to require a key" in text
+    assert "It listens on 127.0.0.1 unless --host says otherwise; another host needs a write key." in text
+    assert "--protect-reads require a key (read or write) for asking, chat and reading articles too" in text
 
 
 def test_listing_and_removing_never_import_torch(data_dir: Path, tmp_path: Path) -> None:
