@@ -16,7 +16,16 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-__all__ = ["QuestionKind", "question_kind", "wants_composed_answer"]
+__all__ = ["INSTRUCTION_WORDS", "QuestionKind", "question_kind", "wants_composed_answer"]
+
+#: Words that say what kind of answer is wanted, not what it is about ("summarise", "happened").
+INSTRUCTION_WORDS = frozenset(
+    """
+    summarise summarize summary overview rundown happen happened happening tell give list name
+    why compare compared comparison difference differences differ versus vs cause caused led reason
+    unfold go went end came resulted please
+    """.split()
+)
 
 
 class QuestionKind(str, Enum):
@@ -37,13 +46,18 @@ _NOT_PLURAL = (
     r"(?!(?:is|was|has|as|does|goes|happens|makes|means|remains|seems|matters|counts|news|series|species"
     r"|status|gas|kinds|types|sorts)\b)"
 )
+# After "what", a verb ending in "s" is followed by an article or a preposition ("what limits the", "what lies at").
+_NOT_VERB = r"(?!\s+(?i:the|a|an|at|for|to|down|up|in|on|of|into|from|with|by|out|its|his|her|their|this|that)\b)"
 _PLURAL = rf"(?:[A-Z][\w-]*\s+)?{_NOT_PLURAL}(?i:\w+(?:ies|[^suio\W]s|ves|men|people))\b"
 # Kinds are checked in this order: the first pattern that matches decides.
 _RULES: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         QuestionKind.COMPARISON,
         re.compile(
-            r"\b(?:compare[sd]?|comparison|difference|differences|differ|differs|versus|vs\.?)\b", _FLAGS
+            r"^\s*(?:how\s+(?:does|do|did|is|are|has|have|would|will)\s+.+\s+compare\b|compare\b"
+            r"|how\s+(?:does|do|did)\s+.+\s+differ\b|what\s+(?:is|are|was|were)\s+the\s+differences?\b)"
+            r"|\bdifferences?\s+between\b|\b(?:versus|vs\.?)\s",
+            _FLAGS,
         ),
     ),
     (QuestionKind.WHY, re.compile(r"^\s*(?:why\b|what\s+(?:caused|led\s+to)\b|for\s+what\s+reason\b)", _FLAGS)),
@@ -52,7 +66,7 @@ _RULES: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         re.compile(
             r"^\s*(?:(?:please\s+)?summari[sz]e\b|give\s+(?:me\s+)?(?:a\s+)?(?:summary|overview|rundown)\b"
             r"|(?:a\s+)?summary\s+of\b|overview\s+of\b|tell\s+me\s+about\b"
-            r"|what\s+(?:happened|has\s+happened|went\s+on)\s+(?:at|with|in|during|to|on|after|between)\b"
+            r"|what\s+(?:happened|has\s+happened|went\s+on)\s+(?:at|with|in|during|on|after|between)\b"
             r"|what\s+(?:happened|has\s+happened)\s*\??\s*$"
             r"|what\s+(?:came|resulted)\s+(?:out\s+)?of\b|how\s+did\s+.+\s+(?:unfold|go|end)\s*\??\s*$)",
             _FLAGS,
@@ -61,7 +75,7 @@ _RULES: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         QuestionKind.LIST,
         re.compile(
-            rf"^\s*(?:(?i:which|what)\s+{_PLURAL}"
+            rf"^\s*(?:(?i:which)\s+{_PLURAL}|(?i:what)\s+{_PLURAL}{_NOT_VERB}"
             r"|(?i:what\s+(?:are|were)\s+the|who\s+(?:are|were)\s+the|list)\b"
             rf"|(?i:name)\s+(?:(?i:all\s+)?(?i:the)\s+)?{_PLURAL})",
         ),
