@@ -12,10 +12,13 @@ from newsdesk.api.schemas.common import (
     QuoteCount,
     StrictRequest,
 )
-from newsdesk.qa.types import Answer, Citation, Quote, ShortAnswer
+from newsdesk.qa.types import Answer, Citation, Disagreement, Quote, ShortAnswer, ValueReport
 from pydantic import BaseModel, Field, StringConstraints
 
-__all__ = ["AnswerOut", "AskRequest", "AskResponse", "CitationOut", "QuoteOut", "ShortAnswerOut"]
+__all__ = [
+    "AnswerOut", "AskRequest", "AskResponse", "CitationOut", "DisagreementOut", "QuoteOut", "ShortAnswerOut",
+    "ValueReportOut",
+]
 
 
 class AskRequest(StrictRequest):
@@ -85,6 +88,29 @@ class CitationOut(BaseModel):
         return cls(quote=citation.quote, start=citation.start, end=citation.end)
 
 
+class ValueReportOut(BaseModel):
+    """An earlier value another article gave for the answer: the value as written, its quote and day."""
+
+    value: str
+    quote: QuoteOut
+    published: str | None
+
+    @classmethod
+    def of(cls, report: ValueReport) -> ValueReportOut:
+        return cls(value=report.value, quote=QuoteOut.of(report.quote), published=report.published)
+
+
+class DisagreementOut(BaseModel):
+    """One of the values sources gave at the same time, with the quotes (source and date) that give it."""
+
+    value: str
+    quotes: list[QuoteOut]
+
+    @classmethod
+    def of(cls, disagreement: Disagreement) -> DisagreementOut:
+        return cls(value=disagreement.value, quotes=[QuoteOut.of(q) for q in disagreement.quotes])
+
+
 class AnswerOut(BaseModel):
     """The fields every answer carries, in /ask and in /chat."""
 
@@ -98,6 +124,14 @@ class AnswerOut(BaseModel):
         "answers a why/how/yes-no question), 'composed' (cited sentences), 'none' (no supported answer)."
     )
     citations: list[CitationOut] = []
+    changes: list[ValueReportOut] = Field(
+        default=[], description="Earlier values other articles gave for this answer, oldest first (the answer "
+        "is the newest at or before `as_of`)."
+    )
+    disagreements: list[DisagreementOut] = Field(
+        default=[], description="Values that different sources gave within a few days of each other, the "
+        "answer's value first; syndicated copies count as one source."
+    )
 
     @staticmethod
     def fields_of(answer: Answer) -> dict[str, object]:
@@ -109,6 +143,8 @@ class AnswerOut(BaseModel):
             "message": answer.message,
             "answer_kind": answer.answer_kind,
             "citations": [CitationOut.of(c) for c in answer.citations],
+            "changes": [ValueReportOut.of(c) for c in answer.changes],
+            "disagreements": [DisagreementOut.of(d) for d in answer.disagreements],
         }
 
 

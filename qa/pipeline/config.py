@@ -8,6 +8,7 @@ from newsdesk.qa.answering.scoring import AnsweringConfig
 from newsdesk.qa.ingest.chunking import ChunkingConfig
 from newsdesk.qa.retrieval.fusion import RetrievalConfig
 from newsdesk.qa.retrieval.timeframe import TimeFrameConfig
+from newsdesk.qa.story.config import StoryConfig
 
 __all__ = ["PipelineConfig"]
 
@@ -21,6 +22,7 @@ class PipelineConfig:
         retrieval: Candidate counts and fusion.
         answering: Sentence scoring, reading and abstention.
         time_frame: The dates that relative time words in a question point at.
+        story: Changed figures and disagreeing sources (the story stage after reading).
         max_question_chars: Longer questions are refused.
         max_article_chars: Longer articles are refused.
         default_top_k: Quotes returned when a request does not say.
@@ -33,6 +35,7 @@ class PipelineConfig:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     answering: AnsweringConfig = field(default_factory=AnsweringConfig)
     time_frame: TimeFrameConfig = field(default_factory=TimeFrameConfig)
+    story: StoryConfig = field(default_factory=StoryConfig)
     max_question_chars: int = 1000
     max_article_chars: int = 2_000_000
     default_top_k: int = 5
