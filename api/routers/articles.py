@@ -20,6 +20,7 @@ from newsdesk.api.schemas import (
     DeletedArticle,
 )
 from newsdesk.qa.errors import ArticleError
+from newsdesk.qa.ingest.input_checks import HTML_HINT, article_text_from_html, looks_like_html
 from newsdesk.qa.types import ArticleDraft
 
 from newsdesk.desk import Newsdesk
@@ -27,10 +28,23 @@ from newsdesk.desk import Newsdesk
 router = APIRouter(prefix="/articles", tags=["articles"], responses=error_responses(*STORAGE_ERRORS))
 
 
+def _text_of(article: ArticleIn) -> str:
+    """The article's plain text: HTML is extracted when the article says so, refused when it does not.
+
+    Raises:
+        ArticleError: The text holds HTML markup without ``"format": "html"``, or the markup holds no article.
+    """
+    if article.format == "html":
+        return article_text_from_html(article.text, article.title, "the article's HTML")
+    if looks_like_html(article.text):
+        raise ArticleError(HTML_HINT)
+    return article.text
+
+
 def _draft(article: ArticleIn) -> ArticleDraft:
     return ArticleDraft(
         title=article.title,
-        text=article.text,
+        text=_text_of(article),
         url=article.url,
         published=article.published.isoformat() if article.published else None,
         source=article.source,
@@ -50,14 +64,17 @@ def add_articles(
 ) -> AddArticlesResponse:
     """Add one article or a list of them. An identical article is left unchanged;
     an article whose `id` is already stored replaces it. If any article of a
-    list is refused, none is stored."""
+    list is refused, none is stored. Text that is mostly not letters (binary
+    data, control characters) is refused, as is HTML markup in `text` unless
+    `"format": "html"` asks for the article to be extracted from it."""
     articles = body if isinstance(body, list) else [body]
-    drafts = [_draft(a) for a in articles]
-    for number, draft in enumerate(drafts):  # all or nothing: refuse before storing any
+    drafts = []
+    for number, article in enumerate(articles):  # all or nothing: refuse before storing any
         try:
-            desk.check_article(draft)
+            drafts.append(_draft(article))
+            desk.check_article(drafts[-1])
         except ArticleError as exc:
-            raise ArticleError(f"article {number}: {exc}" if len(drafts) > 1 else str(exc)) from exc
+            raise ArticleError(f"article {number}: {exc}" if len(articles) > 1 else str(exc)) from exc
     results = desk.add_articles(drafts)
     return AddArticlesResponse(articles=[AddedArticle(id=r.id, status=r.status, passages=r.passages, title=r.title) for r in results])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.common import STATES_NOT_BLANK_TEXT, NewsDate, StrictRequest
@@ -29,6 +29,11 @@ class ArticleIn(StrictRequest):
     published: NewsDate | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
     source: Annotated[str, StringConstraints(max_length=BOUNDS.max_source_chars)] | None = None
     id: Annotated[str, StringConstraints(pattern=ARTICLE_ID_PATTERN)] | None = None
+    format: Literal["text", "html"] = Field(
+        default="text",
+        description="How `text` is written: `text` (plain text; HTML markup in it is refused with 422) or `html` "
+        "(a page or fragment: the article text is extracted from it, as from an .html file).",
+    )
 
 
 ArticlesIn = Annotated[list[ArticleIn], Field(min_length=1, max_length=BOUNDS.max_articles_per_request)]

@@ -10,6 +10,7 @@ from newsdesk.qa.errors import ArticleError, NewsdeskError, NotFoundError
 from newsdesk.qa.ids import content_hash, derive_article_id, validate_article_id
 from newsdesk.qa.ingest.chunking import split_into_passages
 from newsdesk.qa.ingest.cleaning import clean_text, clean_title
+from newsdesk.qa.ingest.input_checks import check_prose
 from newsdesk.qa.ingest.sentences import split_sentences
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import ArticleWrite, Store
@@ -42,6 +43,7 @@ class ArticleWriter:
         limit = self._config.max_article_chars
         if len(draft.text) > limit:
             raise ArticleError(f"the article is longer than {limit} characters")
+        check_prose(draft.text)
         text = clean_text(draft.text)
         if not text:
             raise ArticleError(f"the article {title[:60]!r} has no text")
