@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from newsdesk.qa.dates import NEWS_DATES, NewsDates
 from newsdesk.qa.pipeline.config import PipelineConfig
+from newsdesk.qa.story.timeline import TimelineConfig
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BOUNDS", "RequestBounds", "RequestLimits"]
 
 _PIPELINE = PipelineConfig()
+_TIMELINE = TimelineConfig()
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class RequestBounds:
         max_chat_message_chars: Longest earlier message of an OpenAI chat request.
         max_content_parts: Most text parts in one OpenAI message's content.
         max_name_chars: Longest ``model`` or message ``name`` of an OpenAI chat request.
+        default_timeline_entries: ``limit`` of ``GET /timeline`` when the request does not say.
+        max_timeline_entries: Largest ``limit`` of ``GET /timeline``.
         news_dates: The dates a request may name (``as_of``, ``since``, ``until``, ``published``).
     """
 
@@ -59,6 +63,8 @@ class RequestBounds:
     max_chat_message_chars: int = 20_000
     max_content_parts: int = 100
     max_name_chars: int = 200
+    default_timeline_entries: int = _TIMELINE.default_limit
+    max_timeline_entries: int = _TIMELINE.max_limit
     news_dates: NewsDates = field(default=NEWS_DATES)
 
 

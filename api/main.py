@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from newsdesk.api.auth import keyring_from
 from newsdesk.api.errors import install_error_handlers
 from newsdesk.api.limits import RequestLimits
-from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page
+from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page, timeline
 from newsdesk.index.factory import describe_storage, open_conversations, open_store
 from newsdesk.qa.embedding import Embedder, load_embedder
 from newsdesk.qa.ingest.files import add_paths
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.include_router(ask.router)
     app.include_router(articles.router)
     app.include_router(chat.router)
+    app.include_router(timeline.router)
     app.include_router(openai.router)
     app.include_router(health.router)
     app.include_router(page.router)

@@ -20,7 +20,7 @@ from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import Store
 from newsdesk.qa.pipeline.timelines import TimelineFinder
 from newsdesk.qa.pipeline.writing import ArticleWriter
-from newsdesk.qa.story.timeline import Timeline, TimelineConfig
+from newsdesk.qa.story.timeline import Timeline
 from newsdesk.qa.types import AddResult, Answer, Article, ArticleDraft, ArticleSummary, ChatTurn
 
 __all__ = ["AddResult", "Newsdesk", "PipelineConfig"]
@@ -90,7 +90,7 @@ class Newsdesk:
         self._config = config
         self._writer = ArticleWriter(store, embedder, config)
         self._answerer = QuestionAnswerer(store, embedder, config, reader)
-        self._timelines = TimelineFinder(store, embedder, config, TimelineConfig())
+        self._timelines = TimelineFinder(store, embedder, config, config.story.timeline)
 
     # -- writes ---------------------------------------------------------
 

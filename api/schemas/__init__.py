@@ -49,6 +49,7 @@ from newsdesk.api.schemas.openai import (
     TextPartIn,
     UsageOut,
 )
+from newsdesk.api.schemas.timeline import TimelineDayOut, TimelineResponse
 
 __all__ = [
     "CONVERSATION_ID_PATTERN",
@@ -88,6 +89,8 @@ __all__ = [
     "ShortAnswerOut",
     "StrictRequest",
     "TextPartIn",
+    "TimelineDayOut",
+    "TimelineResponse",
     "UsageOut",
     "WholeNumber",
     "digit_range_pattern",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.errors import QueryError
@@ -107,3 +110,37 @@ def test_filters_and_limit_shape_the_seed_timeline(seed_desk: Newsdesk) -> None:
 def test_bad_timeline_requests_are_query_errors(seed_desk: Newsdesk, kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(QueryError, match=message):
         seed_desk.timeline(**kwargs)  # type: ignore[arg-type]
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from newsdesk.cli.main import main
+
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_newsdesk_timeline_prints_days_and_json(
+    writable_seed_dir: Path, embedder: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", lambda config: embedder)
+    base = ["timeline", "the Istanbul talks", "--data-dir", str(writable_seed_dir), "--no-server"]
+    status, out, _ = _cli([*base, "--json", "--since", "2025-04-01", "--limit", "3"], capsys)
+    assert status == 0
+    body = json.loads(out)
+    entries = [e for d in body["days"] for e in d["entries"]]
+    assert 1 <= len(entries) <= 3 and all(e["published"] >= "2025-04-01" for e in entries)
+    status, out, _ = _cli(base, capsys)
+    lines = out.splitlines()
+    assert status == 0 and lines[0] == "2025-02-28" and "2025-06-02" in lines
+    assert "ISTANBUL: Russia and Ukraine agreed on Monday" in out
+
+
+@pytest.mark.parametrize("extra", [["--limit", "0"], ["--limit", "1000"], ["--until", "2025-01-01", "--since", "2025-02-01"]])
+def test_newsdesk_timeline_refuses_bad_options_with_one_line(
+    writable_seed_dir: Path, embedder: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+) -> None:
+    monkeypatch.setattr("newsdesk.qa.embedding.factory.load_embedder", lambda config: embedder)
+    status, out, err = _cli(["timeline", "talks", "--data-dir", str(writable_seed_dir), "--no-server", *extra], capsys)
+    assert (status, out) == (2, "") and err.startswith("error: ") and len(err.strip().splitlines()) == 1
