@@ -9,7 +9,7 @@ from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.story.timeline import TimelineConfig
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BOUNDS", "RequestBounds", "RequestLimits"]
+__all__ = ["BOUNDS", "MULTIPART_PATHS", "RequestBounds", "RequestLimits"]
 
 _PIPELINE = PipelineConfig()
 _TIMELINE = TimelineConfig()
@@ -42,6 +42,8 @@ class RequestBounds:
         max_chat_message_chars: Longest earlier message of an OpenAI chat request.
         max_content_parts: Most text parts in one OpenAI message's content.
         max_name_chars: Longest ``model`` or message ``name`` of an OpenAI chat request.
+        max_urls_per_fetch: Most URLs in one ``POST /articles/fetch``.
+        max_files_per_upload: Most files in one ``POST /articles/upload``.
         default_timeline_entries: ``limit`` of ``GET /timeline`` when the request does not say.
         max_timeline_entries: Largest ``limit`` of ``GET /timeline``.
         news_dates: The dates a request may name (``as_of``, ``since``, ``until``, ``published``).
@@ -63,6 +65,8 @@ class RequestBounds:
     max_chat_message_chars: int = 20_000
     max_content_parts: int = 100
     max_name_chars: int = 200
+    max_urls_per_fetch: int = 20
+    max_files_per_upload: int = 100
     default_timeline_entries: int = _TIMELINE.default_limit
     max_timeline_entries: int = _TIMELINE.max_limit
     news_dates: NewsDates = field(default=NEWS_DATES)
@@ -71,8 +75,12 @@ class RequestBounds:
 BOUNDS = RequestBounds()
 
 
+#: The operations whose body is a multipart form (file uploads) rather than JSON.
+MULTIPART_PATHS = frozenset({"/articles/upload"})
+
+
 class RequestLimits:
-    """Refuse over-large bodies (413) and non-JSON bodies on writes (415).
+    """Refuse over-large bodies (413) and non-JSON bodies on writes (415; uploads are multipart forms).
 
     The size is checked against Content-Length when sent, and while the body
     streams in otherwise, so a client cannot get around it by chunking.
@@ -96,7 +104,8 @@ class RequestLimits:
             await _refuse(send, 413, f"request body larger than {self.max_body_bytes} bytes")
             return
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if length != "0" and content_type not in ("application/json", ""):
+        multipart = content_type == "multipart/form-data" and scope["path"] in MULTIPART_PATHS
+        if length != "0" and content_type not in ("application/json", "") and not multipart:
             await _refuse(send, 415, f"send JSON (Content-Type: application/json), not {content_type}")
             return
         received = 0

@@ -12,9 +12,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from newsdesk.api.auth import keyring_from
 from newsdesk.api.errors import install_error_handlers
 from newsdesk.api.limits import RequestLimits
-from newsdesk.api.routers import articles, ask, chat, docs, health, openai, page, timeline
-from newsdesk.index.factory import describe_storage, open_conversations, open_store
+from newsdesk.api.routers import articles, ask, chat, docs, feeds, health, openai, page, timeline, uploads
+from newsdesk.index.factory import describe_storage, open_conversations, open_feeds, open_store
 from newsdesk.qa.embedding import Embedder, load_embedder
+from newsdesk.qa.feeds.polling import FeedPoller
+from newsdesk.qa.ingest.fetching import Fetcher
 from newsdesk.qa.ingest.files import add_paths
 from newsdesk.qa.reader.reader import ExtractiveReader
 
@@ -80,9 +82,21 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         except BaseException:
             desk.close()
             raise
+        try:
+            feed_registry = open_feeds(settings.data_dir, settings.database_url)
+        except BaseException:
+            conversations.close()
+            desk.close()
+            raise
         app.state.desk = desk
         app.state.conversations = conversations
         app.state.settings = settings
+        feed_config = settings.feed_config()
+        app.state.fetcher = fetcher = Fetcher(feed_config.fetch)
+        app.state.feeds = feed_registry
+        # Followed feeds are checked in the background; only one server at a time checks a feed.
+        app.state.poller = poller = FeedPoller(feed_registry, desk, fetcher, feed_config)
+        poller.start()
         stop = threading.Event()
         saver = threading.Thread(target=_snapshot_periodically, args=(desk, settings.snapshot_seconds, stop), daemon=True)
         saver.start()
@@ -92,6 +106,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         try:
             yield
         finally:
+            poller.stop()
+            feed_registry.close()
+            fetcher.close()
             stop.set()
             saver.join(timeout=5)
             conversations.close()
@@ -113,7 +130,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(ask.router)
+    app.include_router(uploads.router)
     app.include_router(articles.router)
+    app.include_router(feeds.router)
     app.include_router(chat.router)
     app.include_router(timeline.router)
     app.include_router(openai.router)

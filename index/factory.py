@@ -13,12 +13,15 @@ from newsdesk.index.conversations import ConversationStorage, ConversationStore
 from newsdesk.index.datadir import recorded_model_in
 from newsdesk.index.embedded import EmbeddedStore
 from newsdesk.qa.errors import IndexStateError
+from newsdesk.qa.feeds.registry import FeedRegistry
 from newsdesk.qa.pipeline.storage import Store
 
 if TYPE_CHECKING:
     from newsdesk.index.postgres.config import PostgresConfig
 
-__all__ = ["CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_store", "recorded_model_of"]
+__all__ = [
+    "CONVERSATIONS_FILE", "describe_storage", "open_conversations", "open_feeds", "open_store", "recorded_model_of",
+]
 
 #: The embedded backend's conversation file, beside the index in the data directory.
 CONVERSATIONS_FILE = "conversations.sqlite3"
@@ -91,6 +94,23 @@ def open_conversations(
         config = replace(postgres, pool_max=min(4, postgres.pool_max)) if postgres else None
         return PostgresConversationStore(database_url, ttl_seconds, config=config)
     return ConversationStore(data_dir / CONVERSATIONS_FILE, ttl_seconds)
+
+
+def open_feeds(data_dir: Path, database_url: str | None = None) -> FeedRegistry:
+    """Open the followed feeds: in the database when a URL is given, else in the data directory's store file.
+
+    Raises:
+        IndexStateError: The registry cannot be opened.
+    """
+    if database_url:
+        _check_url(database_url)
+        from newsdesk.index.postgres.feeds import PostgresFeedRegistry
+
+        return PostgresFeedRegistry(database_url)
+    from newsdesk.index.datadir import STORE_FILE
+    from newsdesk.index.feeds import SqliteFeedRegistry
+
+    return SqliteFeedRegistry(data_dir / STORE_FILE)
 
 
 def describe_storage(data_dir: Path, database_url: str | None = None) -> str:

@@ -17,6 +17,7 @@ from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
 from newsdesk.qa.errors import NewsdeskError
 
 if TYPE_CHECKING:
+    from newsdesk.qa.feeds.config import FeedConfig
     from newsdesk.index.postgres.config import PostgresConfig
     from newsdesk.qa.reader.reader import ExtractiveReader
 
@@ -63,6 +64,26 @@ _POSTGRES_NUMBERS: tuple[tuple[str, str, Callable[[str], float]], ...] = (
 )
 
 
+def _feed_values(env: Mapping[str, str]) -> dict[str, object]:
+    """The fetching and feed settings an environment holds.
+
+    Raises:
+        SettingsError: An interval that is not one (``NEWSDESK_FEED_EVERY=soon``).
+    """
+    from newsdesk.qa.feeds.config import parse_every
+
+    values: dict[str, object] = {}
+    if env.get("NEWSDESK_FETCH_ALLOW_PRIVATE"):
+        values["fetch_allow_private"] = _flag(env["NEWSDESK_FETCH_ALLOW_PRIVATE"])
+    for name, key in (("NEWSDESK_FEED_EVERY", "feed_every_seconds"), ("NEWSDESK_FEED_MIN_EVERY", "feed_min_every_seconds")):
+        if env.get(name, "").strip():
+            try:
+                values[key] = parse_every(env[name])
+            except NewsdeskError as exc:
+                raise SettingsError(f"{name}={env[name]!r}: expected an interval such as 15m, 1h or 90s") from exc
+    return values
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a user can configure (environment variable in brackets).
@@ -104,6 +125,11 @@ class Settings:
         reader: The reading model that picks answer spans: ``shipped`` (the model
             in the package), a folder written by ``newsdesk train-reader``, or
             ``none`` for sentence scoring by rules only [NEWSDESK_READER].
+        fetch_allow_private: Let pages and feeds be fetched from loopback, private and
+            link-local addresses (intranet feeds, tests) [NEWSDESK_FETCH_ALLOW_PRIVATE=1].
+        feed_every_seconds: How often a followed feed is checked when not told
+            [NEWSDESK_FEED_EVERY: ``15m``, ``1h``, or seconds; default 15 minutes].
+        feed_min_every_seconds: The most often any feed is checked [NEWSDESK_FEED_MIN_EVERY, default 1m].
     """
 
     data_dir: Path = Path("data")
@@ -126,6 +152,9 @@ class Settings:
     reader: str = "shipped"
     database_url: str | None = None
     read_database_url: str | None = None
+    fetch_allow_private: bool = False
+    feed_every_seconds: float = 900.0
+    feed_min_every_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -172,6 +201,7 @@ class Settings:
             values["conversation_ttl_seconds"] = _positive(env, "NEWSDESK_CONVERSATION_TTL", float)
         if env.get("NEWSDESK_READER"):
             values["reader"] = env["NEWSDESK_READER"].strip()
+        values.update(_feed_values(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -184,6 +214,17 @@ class Settings:
             ef_search=self.pg_ef_search,
             connect_timeout=self.pg_connect_timeout,
             pool_timeout=self.pg_pool_timeout,
+        )
+
+    def feed_config(self) -> FeedConfig:
+        """How pages and feeds are fetched and feeds followed."""
+        from newsdesk.qa.feeds.config import FeedConfig
+        from newsdesk.qa.ingest.fetching import FetchConfig
+
+        return FeedConfig(
+            every_seconds=max(self.feed_every_seconds, self.feed_min_every_seconds),
+            min_every_seconds=self.feed_min_every_seconds,
+            fetch=FetchConfig(allow_private=self.fetch_allow_private),
         )
 
     def embedder_config(self) -> EmbedderConfig:

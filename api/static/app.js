@@ -121,13 +121,13 @@
   }
 
   /** fetch() that throws a RequestError with a readable message on HTTP and network errors. */
-  async function request(path, { method = "GET", json, write = false, signal } = {}) {
+  async function request(path, { method = "GET", json, form, write = false, signal } = {}) {
     const headers = json === undefined ? {} : { "Content-Type": "application/json" };
     const key = sessionStorage.getItem(API_KEY_STORAGE);
     if (write && key) headers["X-API-Key"] = key;
     let response;
     try {
-      const body = json === undefined ? undefined : JSON.stringify(json);
+      const body = form !== undefined ? form : json === undefined ? undefined : JSON.stringify(json);
       response = await fetch(path, { method, headers, signal, body });
     } catch (error) {
       if (error.name === "AbortError") throw error;
@@ -553,9 +553,66 @@
     }
   }
 
+  // What POST /articles/fetch and /articles/upload did, item by item, in one line.
+  function describeItems(items) {
+    const kept = items.filter((item) => item.status !== "skipped");
+    const skipped = items.filter((item) => item.status === "skipped");
+    const parts = [];
+    if (kept.length === 1) parts.push(`${ADDED_STATUS[kept[0].status] || "Stored"} “${kept[0].title}”.`);
+    else if (kept.length) parts.push(`Stored ${kept.length} articles (${kept.filter((i) => i.status !== "unchanged").length} new or changed).`);
+    if (skipped.length) parts.push(`Skipped ${skipped.length}: ${skipped[0].reason}`);
+    return { text: parts.join(" ") || "Nothing to add.", ok: kept.length > 0 };
+  }
+
+  async function uploadArticleFile(file) {
+    const form = new FormData();
+    form.append("files", file, file.name);
+    setStatus(ui.articleFormStatus, `Adding “${file.name}”…`);
+    try {
+      const body = await (await request("/articles/upload", { method: "POST", form, write: true })).json();
+      const { text, ok } = describeItems(body.items);
+      ui.articleFile.value = "";
+      await loadArticles();
+      setStatus(ui.articleFormStatus, text, ok ? "ok" : "error");
+    } catch (error) {
+      setStatus(ui.articleFormStatus, error.message, "error");
+      if (error.status === 401) showApiKeyField();
+    }
+  }
+
+  async function fetchFromWeb(event) {
+    event.preventDefault();
+    const url = $("fetch-url").value.trim();
+    const follow = $("fetch-follow").checked;
+    const status = $("fetch-status");
+    $("fetch-submit").disabled = true;
+    setStatus(status, follow ? "Following…" : "Fetching…");
+    try {
+      if (follow) {
+        await request("/feeds", { method: "POST", json: { url }, write: true });
+        setStatus(status, "Following the feed: its entries are added in the background, and new ones as they come.", "ok");
+      } else {
+        const body = await (await request("/articles/fetch", { method: "POST", json: { urls: [url] }, write: true })).json();
+        const { text, ok } = describeItems(body.items);
+        setStatus(status, text, ok ? "ok" : "error");
+      }
+      $("fetch-form").reset();
+      await loadArticles();
+    } catch (error) {
+      setStatus(status, error.message, "error");
+      if (error.status === 401) showApiKeyField();
+    } finally {
+      $("fetch-submit").disabled = false;
+    }
+  }
+
   async function readArticleFile() {
     const file = ui.articleFile.files && ui.articleFile.files[0];
     if (!file) return;
+    if (!/\.(txt|md|markdown)$/i.test(file.name)) {
+      await uploadArticleFile(file);
+      return;
+    }
     try {
       const content = (await file.text()).replace(/^\uFEFF/, "");
       const lines = content.split(/\r?\n/);
@@ -615,6 +672,7 @@
   ui.refreshArticles.addEventListener("click", loadArticles);
   ui.articleForm.addEventListener("submit", addArticle);
   ui.articleFile.addEventListener("change", readArticleFile);
+  $("fetch-form").addEventListener("submit", fetchFromWeb);
   $("api-key-form").addEventListener("submit", (event) => event.preventDefault());
   ui.apiKey.value = sessionStorage.getItem(API_KEY_STORAGE) || "";
   ui.apiKey.addEventListener("input", () => {

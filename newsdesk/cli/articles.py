@@ -18,13 +18,16 @@ PROGRESS_THRESHOLD = 5
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from newsdesk.cli.web import add_web_sources, split_sources
     from newsdesk.qa.ingest.files import FileOutcome, add_paths
     from newsdesk.qa.ingest.parsing import expand_paths
 
-    files = [str(p) for p in expand_paths(args.paths)]
+    urls, feed_files, paths = split_sources(args.paths)
+    files = [str(p) for p in expand_paths(paths)]
     settings = settings_from(args)
-    # Sent to the server holding --data-dir when there is one.
-    desk = server_desk(args, settings) or open_desk(settings, writer=True)
+    # Sent to the server holding --data-dir when there is one (page URLs and feeds are fetched here).
+    server = server_desk(args, settings) if not (urls or feed_files) else None
+    desk = server or open_desk(settings, writer=True)
     failures = 0
     progress = None
     if len(files) > PROGRESS_THRESHOLD:
@@ -49,15 +52,20 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     try:
         outcomes = add_paths(desk, files, on_file=report)
+        if progress:
+            progress.close()
+            progress = None
+        web_results, web_failures = add_web_sources(desk, settings, urls, feed_files, say)
+        failures += web_failures
     finally:
         if progress:
             progress.close()
         desk.close()
-    results = [r for o in outcomes for r in o.results]
+    results = [r for o in outcomes for r in o.results] + web_results
     counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged")}
     print(
         f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged"
-        + (f", {plural(failures, 'file')} failed" if failures else "")
+        + (f", {plural(failures, 'file' if not (urls or feed_files) else 'item')} failed" if failures else "")
     )
     return 1 if failures else 0
 
@@ -132,8 +140,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``add``, ``list`` and ``remove`` to the CLI."""
-    add = sub.add_parser("add", parents=[common], help="add articles from files, folders and globs")
-    add.add_argument("paths", nargs="+")
+    add = sub.add_parser(
+        "add", parents=[common],
+        help="add articles from files, folders, globs, page URLs, and feeds (.xml/.rss/.atom files or URLs)",
+    )  # fmt: skip
+    add.add_argument("paths", nargs="+", metavar="PATH_OR_URL")
     add.add_argument("-v", "--verbose", action="store_true", help="print each article even with a progress bar")
     add.set_defaults(run=cmd_add)
 

@@ -86,34 +86,34 @@ def _add_files(
     on_file: Callable[[FileOutcome], None] | None,
     batch_articles: int,
 ) -> list[FileOutcome]:
-    outcomes: list[FileOutcome] = []
-    batch: list[tuple[Path, list[ArticleDraft]]] = []
+    """Parse each file and add its articles in batches; the outcomes in the order of ``files``."""
+    outcomes: list[tuple[int, FileOutcome]] = []
+    batch: list[tuple[int, Path, list[ArticleDraft]]] = []
+
+    def done(number: int, outcome: FileOutcome) -> None:
+        outcomes.append((number, outcome))
+        if on_file:
+            on_file(outcome)
 
     def flush() -> None:
-        items = [(draft, path.stem if len(drafts) == 1 else None) for path, drafts in batch for draft in drafts]
+        items = [(draft, path.stem if len(drafts) == 1 else None) for _, path, drafts in batch for draft in drafts]
         results = iter(desk.add_batch(items))
-        for path, drafts in batch:
-            done = [next(results) for _ in drafts]
-            errors = [r for r in done if isinstance(r, NewsdeskError)]
-            added = tuple(r for r in done if isinstance(r, AddResult))
-            outcome = FileOutcome(path, added, _located(path, errors[0]) if errors else None)
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
+        for number, path, drafts in batch:
+            finished = [next(results) for _ in drafts]
+            errors = [r for r in finished if isinstance(r, NewsdeskError)]
+            added = tuple(r for r in finished if isinstance(r, AddResult))
+            done(number, FileOutcome(path, added, _located(path, errors[0]) if errors else None))
         batch.clear()
 
-    for path, parse in files:
+    for number, (path, parse) in enumerate(files):
         try:
-            batch.append((path, parse()))
+            batch.append((number, path, parse()))
         except ArticleError as exc:
-            outcome = FileOutcome(path, (), _located(path, exc))
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
-        if sum(len(d) for _, d in batch) >= batch_articles:
+            done(number, FileOutcome(path, (), _located(path, exc)))
+        if sum(len(d) for _, _, d in batch) >= batch_articles:
             flush()
     flush()
-    return outcomes
+    return [outcome for _, outcome in sorted(outcomes, key=lambda pair: pair[0])]
 
 
 def _located(path: Path, error: Exception) -> str:
