@@ -19,9 +19,11 @@ SUMMARY_KEYS = (
     "conversations", "followup_turns", "questions", "answerable", "unanswerable", "answer_hit",
     "first_turn_answer_hit", "followup_answer_hit", "exact_match", "f1", "quote_recall@1",
     "quote_recall@5", "quote_recall@20", "mrr", "abstain_precision", "abstain_recall",
-    "abstain_rate_answerable", "quotes_verbatim", "latency_ms_p50", "latency_ms_p95",
+    "abstain_rate_answerable", "quotes_verbatim", "cases", "latest_accuracy", "earlier_recall",
+    "disagreement_recall", "disagreement_precision", "timeline_order_accuracy", "timeline_event_recall",
+    "citation_precision", "latency_ms_p50", "latency_ms_p95",
 )
-_COUNTS = ("conversations", "followup_turns", "questions", "answerable", "unanswerable")
+_COUNTS = ("conversations", "followup_turns", "questions", "answerable", "unanswerable", "cases")
 
 
 def _parse_thresholds(values: list[str]) -> dict[str, float]:
@@ -37,7 +39,9 @@ def _parse_thresholds(values: list[str]) -> dict[str, float]:
     return thresholds
 
 
-def _format(name: str, value: float) -> str:
+def _format(name: str, value: float | None) -> str:
+    if value is None:  # a story metric with nothing to measure (no timeline, no citations)
+        return "n/a"
     if name in _COUNTS:
         return str(int(value))
     return f"{value:.1f} ms" if name.startswith("latency") else f"{value:.3f}"
@@ -134,7 +138,17 @@ def _load(args: argparse.Namespace) -> tuple[Callable[..., dict[str, Any]], int,
     """The eval to run (questions or conversations), how many questions it asks, and what it holds."""
     from newsdesk.eval.questions import is_conversation_set, load_conversation_set, load_eval_set
     from newsdesk.eval.runner import run_conversation_eval, run_eval
+    from newsdesk.eval.stories import is_story_set, load_story_set, run_story_eval
 
+    if is_story_set(args.set):
+        if args.url:
+            raise UsageError("story sets run in-process (they need the newsdesk's timeline); drop --url")
+        cases = load_story_set(args.set)[: args.limit or None]
+
+        def run_stories(target: Any, settings: dict[str, Any], on_question: Any) -> dict[str, Any]:
+            return run_story_eval(cases, target.desk, settings, on_question)
+
+        return run_stories, len(cases), f"{len(cases)} story cases"
     if is_conversation_set(args.set):
         conversations = load_conversation_set(args.set)[: args.limit or None]
         turns = sum(len(c.turns) for c in conversations)
@@ -181,6 +195,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             desk.close()
     print(f"\n{args.set}: {described}")
     print_metrics(results["metrics"], baseline)
+    for note in results.get("notes", []):
+        print(f"  note: {note}")
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
         print(f"results written to {args.out}")
@@ -194,8 +210,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if name not in results["metrics"]:
             print(f"error: unknown metric {name!r} in --fail-under", file=sys.stderr)
             return 2
-        if results["metrics"][name] < floor:
-            failed.append(f"{name} {results['metrics'][name]:.3f} < {floor}")
+        if results["metrics"][name] is None or results["metrics"][name] < floor:
+            failed.append(f"{name} {_format(name, results['metrics'][name])} < {floor}")
     if failed:
         print("FAILED: " + "; ".join(failed), file=sys.stderr)
         return 1
