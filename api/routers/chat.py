@@ -39,6 +39,10 @@ router = APIRouter(
 )
 log = logging.getLogger("newsdesk")
 
+# What the `answer` event carries: the answer's fields less the quotes, which follow one event each.
+_ANSWER_EVENT_FIELDS = {
+    "answer", "confidence", "short_answer", "message", "answer_kind", "citations", "changes", "disagreements"
+}
 _ERRORS = error_responses(*JSON_BODY_ERRORS, 404)
 
 
@@ -104,8 +108,11 @@ def chat_stream(
 ) -> StreamingResponse:
     """The same as `POST /chat`, as server-sent events.
 
-    Events, in order: `interpretation` {conversation_id, interpreted_question},
-    `answer` {answer, confidence, short_answer, message}, one `quote` per quote
+    Events, in order: `interpretation` {conversation_id, interpreted_question};
+    for a composed answer, one `sentence` {number, text, quote} per cited
+    sentence, `text` being `quote.text` and `[number]` its mark in the answer;
+    `answer` {answer, confidence, short_answer, message, answer_kind, citations,
+    changes, disagreements}, one `quote` per quote
     (the quote objects of `/ask`), then `done` {conversation_id}. An unknown
     conversation or a bad message is refused before the stream starts; a
     failure after it started ends it with an `error` event {detail, status}
@@ -124,7 +131,11 @@ def chat_stream(
             log.exception("chat stream failed after it started")
             yield _event("error", {"detail": "internal error", "status": 500})
             return
-        yield _event("answer", body.model_dump(include={"answer", "confidence", "short_answer", "message"}))
+        # A composed answer goes out a sentence at a time, each with its quote, before the whole.
+        for number, citation in enumerate(body.citations, start=1):
+            quote = body.quotes[citation.quote]
+            yield _event("sentence", {"number": number, "text": quote.text, "quote": quote.model_dump()})
+        yield _event("answer", body.model_dump(include=_ANSWER_EVENT_FIELDS))
         for quote in body.quotes:
             yield _event("quote", quote.model_dump())
         yield _event("done", {"conversation_id": turn.conversation_id})

@@ -72,6 +72,13 @@ def get_model(model: str) -> ModelOut:
     return ModelOut(id=MODEL_NAME, created=_CREATED, owned_by=MODEL_NAME)
 
 
+def _pieces(content: str) -> list[str]:
+    """The content's deltas: a composed answer sentence by sentence (each with its ``[n]``), then line by line."""
+    answer, newline, rest = content.partition("\n")
+    sentences = re.split(r"(?<=\] )(?=\S)", answer)
+    return [*sentences[:-1], sentences[-1] + newline, *re.split(r"(?<=\n)", rest)]
+
+
 def completion_text(answer: Answer) -> str:
     """The answer, then its numbered sources: ``[1] Title (date) url — “quote”``."""
     lines = [answer.answer if answer.answer is not None else answer.message or "No supported answer."]
@@ -110,7 +117,7 @@ def _chunks(completion_id: str, created: int, model: str, content: str, usage: U
         return f"data: {body.model_dump_json()}\n\n"
 
     yield chunk([ChunkChoiceOut(delta={"role": "assistant"})])
-    for piece in re.split(r"(?<=\n)", content):
+    for piece in _pieces(content):
         if piece:
             yield chunk([ChunkChoiceOut(delta={"content": piece})])
     yield chunk([ChunkChoiceOut(delta={}, finish_reason="stop")])

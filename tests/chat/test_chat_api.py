@@ -122,7 +122,8 @@ def test_the_stream_sends_what_chat_returns_and_stores_the_same_turn(client: Tes
     names = [name for name, _ in events]
     assert names == ["interpretation", "answer"] + ["quote"] * len(plain["quotes"]) + ["done"]
     assert events[0][1] == {"conversation_id": streamed_id, "interpreted_question": plain["interpreted_question"]}
-    assert events[1][1] == {k: plain[k] for k in ("answer", "confidence", "short_answer", "message")}
+    fields = ("answer", "confidence", "short_answer", "message", "answer_kind", "citations", "changes", "disagreements")
+    assert events[1][1] == {k: plain[k] for k in fields}
     assert [data for name, data in events if name == "quote"] == plain["quotes"]
     assert events[-1][1] == {"conversation_id": streamed_id}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.story.compose import ComposeConfig, compose_answer, topic_weights
 from newsdesk.qa.types import Answer, Passage, Quote, ShortAnswer, StoredPassage
@@ -112,3 +113,62 @@ def test_a_factoid_question_over_the_seeds_keeps_one_sentence_and_its_span(seed_
     answer = seed_desk.ask("Who led the Russian team at the second Istanbul round of embassy talks?")
     assert answer.answer_kind == "span" and answer.citations == () and "[1]" not in (answer.answer or "")
     assert answer.short_answer is not None
+
+
+LIST_QUESTION = "Which countries oppose the 18th sanctions package?"
+
+
+def _events(text: str) -> list[tuple[str, dict[str, object]]]:
+    import json
+
+    events = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.split("\n"))
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_chat_and_its_stream_send_the_composed_answer_sentence_by_sentence(client: TestClient) -> None:
+    plain = client.post("/chat", json={"message": LIST_QUESTION}).json()
+    assert plain["answer_kind"] == "composed" and len(plain["citations"]) >= 2
+    for number, citation in enumerate(plain["citations"], start=1):
+        assert plain["answer"][citation["start"] : citation["end"]] == plain["quotes"][citation["quote"]]["text"]
+        assert f"[{number}]" in plain["answer"]
+    response = client.post("/chat/stream", json={"message": LIST_QUESTION})
+    assert response.status_code == 200
+    events = _events(response.text)
+    names = [name for name, _ in events]
+    count = len(plain["citations"])
+    assert names == ["interpretation"] + ["sentence"] * count + ["answer"] + ["quote"] * len(plain["quotes"]) + ["done"]
+    sentences = [data for name, data in events if name == "sentence"]
+    assert [s["number"] for s in sentences] == list(range(1, count + 1))
+    assert [s["text"] for s in sentences] == [plain["quotes"][c["quote"]]["text"] for c in plain["citations"]]
+    assert " ".join(f"{s['text']} [{s['number']}]" for s in sentences) == plain["answer"]
+    answer = dict(events[count + 1][1])
+    assert answer["answer"] == plain["answer"] and answer["citations"] == plain["citations"]
+
+
+def test_the_openai_endpoint_returns_the_marks_and_numbered_sources_streaming_a_sentence_per_chunk(
+    client: TestClient,
+) -> None:
+    import json
+
+    messages = [{"role": "user", "content": LIST_QUESTION}]
+    whole = client.post("/v1/chat/completions", json={"model": "newsdesk", "messages": messages}).json()
+    content = whole["choices"][0]["message"]["content"]
+    asked = client.post("/ask", json={"question": LIST_QUESTION}).json()
+    answer, _, sources = content.partition("\n\nSources:\n")
+    assert answer == asked["answer"] and "[1]" in answer and "[2]" in answer
+    numbered = sources.split("\n")
+    for number, quote in enumerate(asked["quotes"], start=1):
+        assert numbered[number - 1].startswith(f"[{number}] {quote['title']} ")
+        assert numbered[number - 1].endswith(f"\u201c{quote['text']}\u201d")
+    streamed = client.post("/v1/chat/completions", json={"model": "newsdesk", "messages": messages, "stream": True})
+    chunks = [json.loads(line[6:]) for line in streamed.text.split("\n\n") if line.startswith("data: {")]
+    deltas = [c["choices"][0]["delta"].get("content") for c in chunks if c["choices"]]
+    deltas = [d for d in deltas if d]
+    assert "".join(deltas) == content
+    cited = len(asked["citations"])
+    assert [d.rstrip() for d in deltas[:cited]] == [
+        f"{asked['quotes'][c['quote']]['text']} [{n}]" for n, c in enumerate(asked["citations"], start=1)
+    ]
