@@ -189,6 +189,7 @@
 
   const chat = { conversationId: null, controller: null, busy: false };
   let contextIds = 0;
+  let turnIds = 0;
 
   /** Bring the question to the top of the conversation, so its answer is read from the start. */
   function showTurn(turn) {
@@ -210,10 +211,25 @@
       this.quoteList = el("ol", { className: "quotes" });
       this.quotesHeading = el("h3", { className: "quotes-heading", text: "Quotes" });
       this.quotesBlock = el("div", { className: "quotes-block", hidden: true }, [this.quotesHeading, this.quoteList]);
+      this.id = ++turnIds;
+      this.quoteCount = 0;
+      this.query = message;
+      this.timelineBox = el("section", { className: "timeline", id: `timeline-${this.id}`, hidden: true, "aria-label": "Timeline" });
+      this.timelineButton = el("button", {
+        type: "button",
+        className: "button button-small timeline-toggle",
+        hidden: true,
+        "aria-expanded": "false",
+        "aria-controls": this.timelineBox.id,
+        text: "Show timeline",
+      });
+      this.timelineButton.addEventListener("click", () => toggleTimeline(this.query, this.timelineButton, this.timelineBox));
       this.reply = el("section", { className: "reply is-pending", "aria-label": "Answer", "aria-busy": "true" }, [
         this.searched,
         this.answerBody,
         this.quotesBlock,
+        this.timelineButton,
+        this.timelineBox,
       ]);
       this.root = el("article", { className: "turn" }, [
         el("div", { className: "question-row" }, [
@@ -227,15 +243,27 @@
     }
 
     showInterpretation(question) {
+      if (question) this.query = question;
       if (question && !sameQuestion(question, this.message)) {
         this.searched.textContent = `Searched: ${question}`;
         this.searched.hidden = false;
       }
     }
 
-    showAnswer({ answer, confidence, short_answer: shortAnswer, message }) {
+    /** One sentence of a composed answer, shown as it arrives (the `answer` event then shows the whole). */
+    addSentence({ number, text }) {
+      if (!this.composed) {
+        this.composed = el("p", { className: "answer-text composed" });
+        this.reply.classList.remove("is-pending");
+        this.answerBody.replaceChildren(this.composed);
+      }
+      this.composed.append(...citedSentence(text, number, this.id, this.composed.childNodes.length > 0));
+    }
+
+    showAnswer({ answer, confidence, short_answer: shortAnswer, message, answer_kind: kind, citations, changes, disagreements }) {
       this.shortAnswer = shortAnswer || null;
       this.reply.classList.remove("is-pending");
+      this.timelineButton.hidden = false;
       const percent = typeof confidence === "number" ? `${Math.round(confidence * 100)}%` : null;
       if (answer === null || answer === undefined) {
         this.reply.classList.add("no-answer");
@@ -249,18 +277,24 @@
       this.reply.classList.add("has-answer");
       const at = shortAnswer && shortAnswer.text ? answer.indexOf(shortAnswer.text) : -1;
       const end = at + (shortAnswer ? shortAnswer.text.length : 0);
+      const composed = kind === "composed" && citations && citations.length;
       this.answerBody.replaceChildren(
         ...[
-          el("p", { className: "answer-text" }, marked(answer, at, end, "short-answer")),
+          composed
+            ? el("p", { className: "answer-text composed" }, composedAnswer(answer, citations, this.id))
+            : el("p", { className: "answer-text" }, marked(answer, at, end, "short-answer")),
           percent ? el("p", { className: "answer-meta", text: `Confidence ${percent}` }) : null,
           message ? el("p", { className: "answer-meta", text: message }) : null,
+          ...storyNodes(changes, disagreements),
         ].filter(Boolean),
       );
     }
 
     addQuote(quote) {
       this.quotesBlock.hidden = false;
-      this.quoteList.append(quoteCard(quote, this.shortAnswer));
+      const card = quoteCard(quote, this.shortAnswer);
+      card.id = `quote-${this.id}-${++this.quoteCount}`;
+      this.quoteList.append(card);
     }
 
     finish() {
@@ -335,6 +369,120 @@
     return card;
   }
 
+  // ---------------------------------------------------------------- following a story
+
+  /** A cited sentence: the verbatim text, then its mark linking to quote card `number` of the turn. */
+  function citedSentence(text, number, turnId, spaced) {
+    const mark = el("a", {
+      className: "cite",
+      href: `#quote-${turnId}-${number}`,
+      "aria-label": `Source ${number}`,
+      text: `[${number}]`,
+    });
+    return [spaced ? " " : "", el("span", { className: "cited-sentence", text }), " ", mark];
+  }
+
+  /** A composed answer's nodes: each cited sentence (answer[start:end]) with its [n] linked to its quote. */
+  function composedAnswer(answer, citations, turnId) {
+    return citations.flatMap((citation, index) =>
+      citedSentence(answer.slice(citation.start, citation.end), citation.quote + 1, turnId, index > 0),
+    );
+  }
+
+  const whoAndWhen = (quote) => [quote.source || quote.title, formatDate(quote.published)].filter(Boolean).join(" · ");
+
+  /** Earlier reports of the answer's value, and values sources disagree on, side by side. */
+  function storyNodes(changes, disagreements) {
+    const nodes = [];
+    if (changes && changes.length) {
+      nodes.push(
+        el("div", { className: "story-changes" }, [
+          el("p", { className: "story-heading", text: "Earlier reports" }),
+          el(
+            "ul",
+            { className: "change-list" },
+            changes.map((change) =>
+              el("li", { className: "change" }, [
+                el("span", { className: "story-value", text: change.value }),
+                el("span", { className: "story-meta", text: whoAndWhen({ ...change.quote, published: change.published }) }),
+                el("q", { className: "story-quote", text: change.quote.text }),
+              ]),
+            ),
+          ),
+        ]),
+      );
+    }
+    if (disagreements && disagreements.length) {
+      nodes.push(
+        el("div", { className: "story-disagreements" }, [
+          el("p", { className: "story-heading", text: "Sources differ" }),
+          el(
+            "div",
+            { className: "disagreement-grid" },
+            disagreements.map((disagreement) =>
+              el("div", { className: "disagreement" }, [
+                el("p", { className: "story-value", text: disagreement.value }),
+                ...disagreement.quotes.map((quote) =>
+                  el("p", { className: "disagreement-quote" }, [
+                    el("span", { className: "story-meta", text: whoAndWhen(quote) }),
+                    el("q", { className: "story-quote", text: quote.text }),
+                  ]),
+                ),
+              ]),
+            ),
+          ),
+        ]),
+      );
+    }
+    return nodes;
+  }
+
+  async function toggleTimeline(query, button, box) {
+    const opening = box.hidden;
+    box.hidden = !opening;
+    button.setAttribute("aria-expanded", String(opening));
+    button.textContent = opening ? "Hide timeline" : "Show timeline";
+    if (!opening || box.dataset.loaded) return;
+    box.replaceChildren(el("p", { className: "muted", text: "Loading the timeline…" }));
+    try {
+      const response = await request(`/timeline?${new URLSearchParams({ q: query })}`);
+      box.replaceChildren(...timelineNodes(await response.json()));
+      box.dataset.loaded = "true";
+    } catch (error) {
+      box.replaceChildren(el("p", { className: "error-line", text: `Could not load the timeline. ${error.message}` }));
+    }
+  }
+
+  /** The timeline grouped by day, oldest first; each entry a quote with its article and source. */
+  function timelineNodes(body) {
+    if (!body.days.length) return [el("p", { className: "muted", text: "No dated article is about this." })];
+    const entry = (quote) => {
+      const link = safeUrl(quote.url);
+      const also = quote.also_reported_by.length ? ` · also reported by ${quote.also_reported_by.join(", ")}` : "";
+      return el("li", { className: "timeline-entry", "data-article": quote.article_id }, [
+        el("q", { className: "story-quote", text: quote.text }),
+        el("p", { className: "story-meta" }, [
+          link ? el("a", { href: link, ...NEW_TAB, text: quote.title }) : quote.title,
+          quote.source ? ` · ${quote.source}` : "",
+          also,
+        ]),
+      ]);
+    };
+    return [
+      el("h3", { className: "timeline-heading", text: `Timeline: ${body.query}` }),
+      el(
+        "ol",
+        { className: "timeline-days" },
+        body.days.map((day) =>
+          el("li", { className: "timeline-day", "data-date": day.date }, [
+            el("h4", { className: "timeline-date", text: formatDate(day.date) }),
+            el("ul", { className: "timeline-entries" }, day.entries.map(entry)),
+          ]),
+        ),
+      ),
+    ];
+  }
+
   async function toggleContext(quote, toggle, box) {
     const opening = toggle.getAttribute("aria-expanded") !== "true";
     toggle.setAttribute("aria-expanded", String(opening));
@@ -394,6 +542,8 @@
         if (event.name === "interpretation") {
           chat.conversationId = event.data.conversation_id;
           turn.showInterpretation(event.data.interpreted_question);
+        } else if (event.name === "sentence") {
+          turn.addSentence(event.data);
         } else if (event.name === "answer") {
           turn.showAnswer(event.data);
           showTurn(turn);

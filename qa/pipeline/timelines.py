@@ -12,6 +12,7 @@ from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import query_terms
+from newsdesk.qa.story.compose import topic_weights
 from newsdesk.qa.story.timeline import Timeline, TimelineConfig, timeline_from_sentences
 
 __all__ = ["TimelineFinder"]
@@ -47,6 +48,8 @@ class TimelineFinder:
         filters = PassageFilter.build(since, until, source)
         vector = self._embedder.embed_query(text)
         weights, common = self._terms.weights(text)
+        # "What happened with the Istanbul talks?" is about the Istanbul talks: asking words are not the topic.
+        weights = topic_weights(weights) or weights
         considered = self._timeline.passages_considered
         request = SearchRequest(vector, query_terms(text, common), filters, considered, self._config.retrieval)
         ranked = self._store.search(request)[:considered]
