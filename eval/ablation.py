@@ -65,11 +65,12 @@ VARIANTS: dict[str, tuple[RetrievalConfig, AnsweringConfig]] = {
 }
 # name -> answering settings of rows answered by the shipped reading model: half and twice the final budget.
 _BUDGET = _RULES.reading_budget
+_UNIT = _RULES.reading_unit
 READER_VARIANTS: dict[str, AnsweringConfig] = {
-    f"reader, best {_BUDGET // 2} sentences read": replace(_RULES, reading_budget=_BUDGET // 2),
-    f"reader, best {_BUDGET} sentences read (final)": _RULES,
-    f"reader, best {_BUDGET * 2} sentences read": replace(_RULES, reading_budget=_BUDGET * 2),
-    f"reader, best {_BUDGET} sentences without neighbours": replace(_RULES, reading_neighbours=0),
+    f"reader, best {_BUDGET} sentences with neighbours read": replace(_RULES, reading_unit="sentence"),
+    f"reader, best {_BUDGET // 2} {_UNIT}s read": replace(_RULES, reading_budget=_BUDGET // 2),
+    f"reader, best {_BUDGET} {_UNIT}s read (final)": _RULES,
+    f"reader, best {_BUDGET * 2} {_UNIT}s read": replace(_RULES, reading_budget=_BUDGET * 2),
 }
 KEYS = ("answer_hit", "f1", "exact_match", "quote_recall@1", "quote_recall@5", "quote_recall@20",
         "abstain_recall", "abstain_rate_answerable", "latency_ms_p50", "latency_ms_p95")

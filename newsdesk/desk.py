@@ -15,7 +15,7 @@ from newsdesk.qa.answering.reading import Reader
 from newsdesk.qa.chat.conversation import Conversation
 from newsdesk.qa.embedding.base import Embedder
 from newsdesk.qa.errors import IndexLockedError, NewsdeskError, NotFoundError
-from newsdesk.qa.pipeline.asking import QuestionAnswerer
+from newsdesk.qa.pipeline.asking import Candidates, QuestionAnswerer
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.pipeline.storage import Store
 from newsdesk.qa.pipeline.timelines import TimelineFinder
@@ -182,6 +182,24 @@ class Newsdesk:
                 range, or a date is malformed.
         """
         return self._answerer.ask(question, top_k, as_of=as_of, since=since, until=until, source=source)
+
+    def candidates(
+        self,
+        question: str,
+        top_k: int | None = None,
+        *,
+        as_of: date | str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        source: str | None = None,
+    ) -> Candidates:
+        """What retrieval and sentence scoring find for a question, before reading (for measuring what is read).
+
+        Raises:
+            QueryError: The question or an argument is invalid.
+        """
+        text, k = self._answerer.check_question(question, top_k)
+        return self._answerer.candidates(text, k, as_of=as_of, since=since, until=until, source=source)
 
     def timeline(
         self,

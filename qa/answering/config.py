@@ -66,11 +66,18 @@ class AnsweringConfig:
         quotes_scanned_per_quote: Ranked sentences looked through per quote returned
             when collapsing duplicates (copies rank close to what they copy) ...
         min_quotes_scanned: ... and at least this many.
-        reading_budget: Best-scored sentences the reading model reads (when there is one).
-        reading_neighbours: Sentences read on each side of a candidate.
+        reading_budget: Windows the reading model reads (when there is one): whole passages or
+            sentences with their neighbours, after ``reading_unit``.
+        reading_unit: ``"passage"`` (the best whole passages) or ``"sentence"`` (the best sentences,
+            each with ``reading_neighbours`` on each side); see :mod:`newsdesk.qa.answering.read_windows`.
+        reading_neighbours: Sentences read on each side of a candidate (``reading_unit`` "sentence").
         reading_evidence_weight: Weight of the sentence score beside the reader's
             margin when ranking what was read (see :mod:`newsdesk.qa.answering.reading`).
         reader_abstain_below: The reader's confidence under which no answer is given.
+        sentence_abstain_below: The same for questions a sentence answers (why, how, yes/no).
+        type_slack: How much lower (in the reader's logits) a span of the asked-for kind may
+            score than the best span and still be preferred to it.
+        type_miss_penalty: Margin taken from a window whose spans are all of the wrong kind.
         short_answer: How the short answer is picked in the answer sentence.
     """
 
@@ -91,7 +98,11 @@ class AnsweringConfig:
     quotes_scanned_per_quote: int = 4
     min_quotes_scanned: int = 20
     reading_budget: int = 8
+    reading_unit: str = "passage"
     reading_neighbours: int = 1
     reading_evidence_weight: float = 4.0
     reader_abstain_below: float = 0.4
+    sentence_abstain_below: float = 0.3
+    type_slack: float = 4.0
+    type_miss_penalty: float = 2.0
     short_answer: ShortAnswerConfig = field(default_factory=ShortAnswerConfig)

@@ -1,34 +1,44 @@
-"""Answering by reading: a trained reader picks the answer span among the best candidate sentences.
+"""Answering by reading: a trained reader picks the answer span in the best evidence.
 
-Sentence scoring (:mod:`newsdesk.qa.answering.scoring`) narrows a question to a few candidate
-sentences cheaply. Each is read with its neighbours (:mod:`newsdesk.qa.reader.windows`)
-by the extractive reader, which scores every span of the window as the answer
-and also "the answer is not here". The span with the largest margin over "not
-here" is the answer: ``short_answer`` is that span, ``answer`` the sentence
-that holds it, and the quotes follow the reader's evidence. Confidence is the
-reader's calibrated probability that the span is right.
+Sentence scoring (:mod:`newsdesk.qa.answering.scoring`) ranks candidate
+sentences cheaply; the reading budget buys windows around the best of them
+(:mod:`newsdesk.qa.answering.read_windows`: whole passages, or sentences with
+their neighbours). The extractive reader scores every span of a window as the
+answer and also "the answer is not here". A span of the wrong kind for the
+question (a place for *when*) gives way to the reader's best span of the right
+kind (:mod:`newsdesk.qa.answering.span_kinds`); numbers keep their currency
+and unit. ``short_answer`` is the span (with the day a relative time in it
+names), ``answer`` the sentence that holds it, and the quotes follow the
+reader's evidence. *Why*, *how*, *what did X say* and yes/no questions have no
+span to give: their answer is the sentence holding the reader's best evidence
+(``answer_kind`` ``"sentence"``). Confidence is the reader's calibrated
+probability that the span is right.
 
 Windows are ranked by the reader's margin plus ``evidence_weight`` times the
-candidate's sentence score: the reader judges whether a span answers, while the
+holding sentence's score: the reader judges whether a span answers, while the
 sentence score carries what it cannot see, such as how close the article's date
 is to the time the question is about and how well the passage ranked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-import numpy as np
+from newsdesk.qa.answering.config import AnsweringConfig
+from newsdesk.qa.answering.read_windows import ReadWindow, SentenceLookup, windows_to_read
+from newsdesk.qa.answering.relative_dates import resolve_relative_date
 from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates
+from newsdesk.qa.answering.short_answer import AnswerType, answer_type
+from newsdesk.qa.answering.span_kinds import fitting_part, span_fits, wants_sentence, widen_number
 from newsdesk.qa.reader.spans import SpanScore
-from newsdesk.qa.reader.windows import Window, window_around
-from newsdesk.qa.types import Answer, Passage, Quote, ShortAnswer
+from newsdesk.qa.reader.windows import DATELINE
+from newsdesk.qa.types import Answer, Quote, ShortAnswer
 
-__all__ = ["Reader", "Reading", "answer_by_reading", "read_candidates"]
+__all__ = ["Reader", "Reading", "SentenceLookup", "answer_by_reading", "read_candidates"]
 
-SentenceLookup = Callable[[Passage], list[tuple[int, int, np.ndarray]]]
+_TYPED = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.PERSON, AnswerType.PLACE)
 
 
 class Reader(Protocol):
@@ -51,49 +61,63 @@ class Reading:
     evidence: float  # what windows are ranked by: margin plus weighted sentence score
 
 
-def _window(candidate: ScoredSentence, sentences_of: SentenceLookup, neighbours: int) -> tuple[Window, list[tuple[int, int]]]:
-    """The candidate's window, and its passage's sentence spans (both in article offsets)."""
-    passage = candidate.source.passage
-    spans = [(start, end) for start, end, _ in sentences_of(passage)] or [(candidate.start, candidate.end)]
-    local = [(s - passage.start, e - passage.start) for s, e in spans]
-    index = next((i for i, (s, _) in enumerate(spans) if s == candidate.start), None)
-    if index is None:  # the passage changed since it was scored: read the sentence alone
-        spans, index = [(candidate.start, candidate.end)], 0
-        local = [(candidate.start - passage.start, candidate.end - passage.start)]
-    window = window_around(passage.text, local, index, neighbours)
-    shifted = Window(window.text, window.start + passage.start, window.end + passage.start, (candidate.start, candidate.end))
-    return shifted, spans
-
-
-def _holding_sentence(candidate: ScoredSentence, spans: list[tuple[int, int]], start: int, end: int) -> ScoredSentence:
-    """The sentence(s) of the passage that hold the article span ``start:end``, as a quote candidate."""
+def _holding_sentence(candidate: ScoredSentence, spans: list[tuple[int, int]], start: int, end: int,
+                      scores: dict[tuple[str, int], ScoredSentence]) -> ScoredSentence:
+    """The sentence(s) holding the article span ``start:end``, as a quote candidate, its dateline left out."""
     covering = [(s, e) for s, e in spans if s < end and e > start] or [(candidate.start, candidate.end)]
     first, last = covering[0][0], covering[-1][1]
-    if (first, last) == (candidate.start, candidate.end):
-        return candidate
     passage = candidate.source.passage
-    return replace(candidate, start=first, end=last, text=passage.text[first - passage.start : last - passage.start])
+    own = scores.get((passage.article_id, first), candidate)
+    if (first, last) != (own.start, own.end):
+        own = replace(own, start=first, end=last, text=passage.text[first - passage.start : last - passage.start])
+    dateline = DATELINE.match(own.text)
+    if dateline and own.start + dateline.end() <= start:
+        own = replace(own, start=own.start + dateline.end(), text=own.text[dateline.end() :])
+    return own
+
+
+def _span_of_kind(expected: str, window: str, span: SpanScore, slack: float) -> tuple[int, int, float, bool]:
+    """The span to answer with: ``(start, end, score, fits)`` in window offsets (see the module docstring)."""
+    if expected not in _TYPED or span_fits(expected, window[span.start : span.end]):
+        start, end, score, fits = span.start, span.end, span.score, True
+    else:
+        start, end, score, fits = span.start, span.end, span.score, False
+        for other_start, other_end, other_score in span.alternatives:
+            if other_score < span.score - slack:
+                break
+            if span_fits(expected, window[other_start:other_end]):
+                start, end, score, fits = other_start, other_end, other_score, True
+                break
+    part = fitting_part(expected, window[start:end]) if fits else None
+    if part is not None:
+        start, end = start + part[0], start + part[1]
+    if expected == AnswerType.NUMBER or (fits and expected not in (AnswerType.PERSON, AnswerType.PLACE)):
+        start, end = widen_number(window, start, end)
+    return start, end, score, fits
 
 
 def read_candidates(
     question: str,
-    candidates: Sequence[ScoredSentence],
-    sentences_of: SentenceLookup,
+    windows: Sequence[ReadWindow],
     reader: Reader,
-    neighbours: int,
-    evidence_weight: float = 0.0,
+    config: AnsweringConfig,
+    scores: dict[tuple[str, int], ScoredSentence] | None = None,
 ) -> list[Reading]:
-    """Read each candidate sentence with its neighbours; readings best first (see the module docstring)."""
-    windows = [_window(c, sentences_of, neighbours) for c in candidates]
-    spans = reader.read(question, [w.text for w, _ in windows])
+    """Read each window; readings best first (see the module docstring)."""
+    spans = reader.read(question, [w.window.text for w in windows])
+    expected = answer_type(question, config.short_answer)
+    scores = scores or {}
     readings = []
-    for candidate, (window, sentence_spans), span in zip(candidates, windows, spans):
+    for read, span in zip(windows, spans):
         if span.start < 0:
             continue
-        start, end = window.start + span.start, window.start + span.end
-        sentence = _holding_sentence(candidate, sentence_spans, start, end)
-        evidence = span.margin + evidence_weight * candidate.score
-        readings.append(Reading(sentence, start, end, span.margin, reader.confidence(span.margin), evidence))
+        text = read.window.text
+        start, end, score, fits = _span_of_kind(expected, text, span, config.type_slack)
+        margin = score - span.null_score - (0.0 if fits else config.type_miss_penalty)
+        start, end = read.window.start + start, read.window.start + end
+        sentence = _holding_sentence(read.candidate, read.spans, start, end, scores)
+        evidence = margin + config.reading_evidence_weight * sentence.score
+        readings.append(Reading(sentence, start, end, margin, reader.confidence(margin), evidence))
     readings.sort(key=lambda r: -r.evidence)
     return readings
 
@@ -131,12 +155,9 @@ def answer_by_reading(
     sentences_of: SentenceLookup,
     reader: Reader,
     top_k: int,
-    budget: int,
-    abstain_below: float,
-    neighbours: int = 1,
-    evidence_weight: float = 0.0,
+    config: AnsweringConfig,
 ) -> Answer:
-    """Answer from the reader's best span among the ``budget`` best-scored sentences.
+    """Answer from the reader's best span in the windows the reading budget buys.
 
     Args:
         question: The question as asked.
@@ -144,29 +165,30 @@ def answer_by_reading(
         sentences_of: The stored ``(start, end, vector)`` of a passage's sentences.
         reader: The reading model.
         top_k: Quotes to return.
-        budget: Candidate sentences read.
-        abstain_below: Confidence under which no answer is given.
-        neighbours: Sentences read on each side of a candidate.
-        evidence_weight: Weight of the sentence score beside the reader's margin.
+        config: The reading budget and unit, evidence weight, type checks and abstention thresholds.
 
     Returns:
-        An answer whose ``short_answer`` is the span read, or an abstention with the closest quotes.
+        An answer whose ``short_answer`` is the span read (or, for a question a sentence answers,
+        the sentence alone), or an abstention with the closest quotes.
     """
     if not scored:
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE, answer_kind="none")
-    readings = read_candidates(question, scored[:budget], sentences_of, reader, neighbours, evidence_weight)
+    windows = windows_to_read(scored, sentences_of, config.reading_unit, config.reading_budget, config.reading_neighbours)
+    scores = {(s.source.passage.article_id, s.start): s for s in scored}
+    readings = read_candidates(question, windows, reader, config, scores)
     quotes = tuple(_ordered_quotes(readings, scored, top_k, reader))
     if not readings:
         return Answer(question, None, 0.0, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     best = readings[0]
     confidence = round(best.confidence, 4)
-    if confidence < abstain_below:
+    as_sentence = wants_sentence(question)
+    if confidence < (config.sentence_abstain_below if as_sentence else config.reader_abstain_below):
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
-    passage = best.sentence.source.passage
-    short = ShortAnswer(
-        text=passage.text[best.span_start - passage.start : best.span_end - passage.start],
-        article_id=passage.article_id,
-        start=best.span_start,
-        end=best.span_end,
-    )
-    return Answer(question, best.sentence.text, confidence, quotes, short_answer=short)
+    if as_sentence:
+        return Answer(question, best.sentence.text, confidence, quotes, answer_kind="sentence")
+    stored = best.sentence.source
+    passage = stored.passage
+    text = passage.text[best.span_start - passage.start : best.span_end - passage.start]
+    day = resolve_relative_date(text, stored.published) if span_fits(AnswerType.DATE, text) else None
+    short = ShortAnswer(text, passage.article_id, best.span_start, best.span_end, day)
+    return Answer(question, best.sentence.text, confidence, quotes, short_answer=short, answer_kind="span")

@@ -16,6 +16,10 @@ from newsdesk.qa.answering.config import ShortAnswerConfig
 from newsdesk.qa.text import STOPWORDS, content_terms, stem
 
 __all__ = [
+    "CALENDAR_WORDS",
+    "DATE_PATTERN",
+    "DEMONYM_PATTERN",
+    "NUMBER_PATTERN",
     "AnswerType",
     "ScoredSpan",
     "ShortAnswerConfig",
@@ -45,6 +49,8 @@ _CALENDAR_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december today tonight".split()
 )
+# Public names for the other answering rules (span kinds) that reuse these patterns.
+DATE_PATTERN, NUMBER_PATTERN, CALENDAR_WORDS = _DATE, _NUMBER, _CALENDAR_WORDS
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 
 
@@ -113,6 +119,7 @@ def candidate_spans(sentence: str) -> list[Span]:
 
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|an|i)$")
+DEMONYM_PATTERN = _DEMONYM
 
 
 def _type_fits(expected: str, span: Span, text: str, before: str, config: ShortAnswerConfig) -> float:

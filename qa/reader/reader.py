@@ -65,7 +65,10 @@ class ExtractiveReader:
                 ends = output.end_logits.float().cpu().numpy()
                 for row in range(len(part)):
                     results.append(
-                        best_span(starts[row], ends[row], encoded.char_starts[row], encoded.char_ends[row], self._config.max_answer_tokens)
+                        best_span(
+                            starts[row], ends[row], encoded.char_starts[row], encoded.char_ends[row],
+                            self._config.max_answer_tokens, self._config.alternatives,
+                        )
                     )
         return results
 

@@ -18,12 +18,15 @@ class SpanScore:
         end: End offset in the window text.
         score: Start plus end logit of the span.
         null_score: Start plus end logit of [CLS], the reader's "not here".
+        alternatives: The next best spans ``(start, end, score)``, best first, for a caller that
+            wants a span of another kind (a date where the best span is a place).
     """
 
     start: int
     end: int
     score: float
     null_score: float
+    alternatives: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def margin(self) -> float:
@@ -32,7 +35,12 @@ class SpanScore:
 
 
 def best_span(
-    start_logits: np.ndarray, end_logits: np.ndarray, char_starts: np.ndarray, char_ends: np.ndarray, max_tokens: int
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    char_starts: np.ndarray,
+    char_ends: np.ndarray,
+    max_tokens: int,
+    alternatives: int = 0,
 ) -> SpanScore:
     """The highest-scoring span of window tokens, at most ``max_tokens`` long.
 
@@ -42,6 +50,7 @@ def best_span(
         char_starts: Each token's start offset in the window, ``-1`` for question, special and padding tokens.
         char_ends: Each token's end offset in the window.
         max_tokens: Longest span considered.
+        alternatives: How many next-best spans to keep beside the best.
     """
     null_score = float(start_logits[0] + end_logits[0])
     positions = np.nonzero(char_starts >= 0)[0]
@@ -54,6 +63,15 @@ def best_span(
     pairs = np.where((j >= i) & (j - i < max_tokens), pairs, -np.inf)
     flat = int(np.argmax(pairs))
     first, last = divmod(flat, pairs.shape[1])
+    others: list[tuple[int, int, float]] = []
+    if alternatives:
+        count = min(alternatives + 1, pairs.size)
+        top = np.argpartition(pairs.ravel(), -count)[-count:]
+        for index in top[np.argsort(-pairs.ravel()[top])]:
+            i, j = divmod(int(index), pairs.shape[1])
+            if (i, j) != (first, last) and np.isfinite(pairs[i, j]):
+                others.append((int(char_starts[positions[i]]), int(char_ends[positions[j]]), float(pairs[i, j])))
     return SpanScore(
-        int(char_starts[positions[first]]), int(char_ends[positions[last]]), float(pairs[first, last]), null_score
+        int(char_starts[positions[first]]), int(char_ends[positions[last]]), float(pairs[first, last]), null_score,
+        tuple(others[:alternatives]),
     )

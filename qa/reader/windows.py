@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Window", "window_around"]
+__all__ = ["DATELINE", "Window", "window_around"]
 
 # A news dateline opening an article ("ISTANBUL: ", "WASHINGTON/SOCHI: ", "KANANASKIS, Alberta: "):
 # a place, not part of what the sentence says, and a tempting wrong answer to "where" questions.
-_DATELINE = re.compile(r"[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*(?:, [A-Z][A-Za-z. ]{1,30})?(?: \([^)]{1,30}\))? ?[:—–] +")
+DATELINE = re.compile(r"[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*(?:, [A-Z][A-Za-z. ]{1,30})?(?: \([^)]{1,30}\))? ?[:—–] +")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def window_around(document: str, sentences: Sequence[tuple[int, int]], index: in
     first = max(0, index - neighbours)
     last = min(len(sentences) - 1, index + neighbours)
     start, end = sentences[first][0], sentences[last][1]
-    dateline = _DATELINE.match(document, start, end)
+    dateline = DATELINE.match(document, start, end)
     if dateline and dateline.end() < end:
         start = dateline.end()
     return Window(document[start:end], start, end, sentences[index])

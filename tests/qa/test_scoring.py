@@ -590,7 +590,8 @@ def test_quotes_of_a_read_answer_do_not_overlap() -> None:
     corpus = Corpus([QUAY])
     scored = score_sentences("Who did villagers thank?", QUESTION_VECTOR, corpus.ranked, corpus.sentences_of, CONFIG)
     answer = answer_by_reading(
-        "Who did villagers thank?", scored, corpus.sentences_of, SpanAcrossSentences(), 5, 1, 0.0
+        "Who did villagers thank?", scored, corpus.sentences_of, SpanAcrossSentences(), 5,
+        AnsweringConfig(reading_budget=1, reader_abstain_below=0.0, reading_evidence_weight=0.0, reading_unit="sentence"),
     )
     assert answer.answer == QUAY.text[len(QUAY.prefix) :]  # both sentences, as one verbatim quote
     spans = sorted((q.start, q.end) for q in answer.quotes if q.article_id == "quay")
