@@ -14,8 +14,10 @@ import secrets
 import time
 from collections.abc import Iterator, Sequence
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import StreamingResponse
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, StreamingResponse
 from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, error_responses
@@ -31,6 +33,7 @@ from newsdesk.api.schemas import (
     OpenAIMessage,
     UsageOut,
 )
+from newsdesk.api.schemas.openai import MODEL_NAME, NewsdeskExtensionOut, OpenAIErrorOut
 from newsdesk.qa.chat.conversation import Conversation
 from newsdesk.qa.chat.followup import RECENT_TURNS
 from newsdesk.qa.types import Answer, ChatTurn
@@ -41,11 +44,24 @@ router = APIRouter(
     prefix="/v1", tags=["openai"], dependencies=[Depends(require_read)], responses=error_responses(*READ_KEY_ERRORS)
 )
 
-MODEL_NAME = "newsdesk"
 # When this server's model came to be: the process start, as good a date as any for rules over an index.
 _CREATED = int(time.time())
 _SOURCES = re.compile(r"\n\n(?:Closest s|S)ources:\n")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+# An unknown model, answered as OpenAI answers it (clients read ``error``), with ``detail`` as everywhere else.
+_MODEL_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": OpenAIErrorOut, "description": "No model of that name (`error.code` is `model_not_found`); "
+          "`GET /v1/models` lists the one there is."}
+}
+
+
+def model_not_found(model: str) -> JSONResponse:
+    """OpenAI's 404 for a model it does not have: ``{"error": {"message", "type", "param", "code"}}``."""
+    message = f"The model '{model}' does not exist; this server answers as '{MODEL_NAME}' (see GET /v1/models)"
+    error = {"message": message, "type": "invalid_request_error", "param": "model", "code": "model_not_found"}
+    return JSONResponse({"detail": message, "error": error}, status_code=404)
 
 
 def count_tokens(text: str) -> int:
@@ -64,11 +80,11 @@ def list_models() -> ModelListOut:
     return ModelListOut(data=[ModelOut(id=MODEL_NAME, created=_CREATED, owned_by=MODEL_NAME)])
 
 
-@router.get("/models/{model}", response_model=ModelOut, responses=error_responses(404))
-def get_model(model: str) -> ModelOut:
-    """The model named ``newsdesk``; any other name is 404."""
+@router.get("/models/{model}", response_model=ModelOut, responses=_MODEL_NOT_FOUND)
+def get_model(model: str) -> ModelOut | JSONResponse:
+    """The model named ``newsdesk``; any other name is 404 `model_not_found`, as OpenAI answers it."""
     if model != MODEL_NAME:
-        raise HTTPException(404, f"no model {model!r}; this server answers as {MODEL_NAME!r}")
+        return model_not_found(model)
     return ModelOut(id=MODEL_NAME, created=_CREATED, owned_by=MODEL_NAME)
 
 
@@ -111,12 +127,19 @@ def question_in(messages: Sequence[OpenAIMessage], conversation: Conversation) -
     return conversation.interpret(messages[-1].text)
 
 
-def _chunks(completion_id: str, created: int, model: str, content: str, usage: UsageOut | None) -> Iterator[str]:
-    def chunk(choices: list[ChunkChoiceOut], usage: UsageOut | None = None) -> str:
-        body = ChatCompletionChunkOut(id=completion_id, created=created, model=model, choices=choices, usage=usage)
-        return f"data: {body.model_dump_json()}\n\n"
+def _chunks(
+    completion_id: str, created: int, model: str, content: str, usage: UsageOut | None, extension: NewsdeskExtensionOut
+) -> Iterator[str]:
+    def chunk(
+        choices: list[ChunkChoiceOut], usage: UsageOut | None = None, newsdesk: NewsdeskExtensionOut | None = None
+    ) -> str:
+        body = ChatCompletionChunkOut(
+            id=completion_id, created=created, model=model, choices=choices, usage=usage, newsdesk=newsdesk
+        )
+        # The extension rides on the first chunk only; the others keep OpenAI's exact shape.
+        return f"data: {body.model_dump_json(exclude=None if newsdesk else {'newsdesk'})}\n\n"
 
-    yield chunk([ChunkChoiceOut(delta={"role": "assistant"})])
+    yield chunk([ChunkChoiceOut(delta={"role": "assistant"})], newsdesk=extension)
     for piece in _pieces(content):
         if piece:
             yield chunk([ChunkChoiceOut(delta={"content": piece})])
@@ -129,18 +152,25 @@ def _chunks(completion_id: str, created: int, model: str, content: str, usage: U
 @router.post(
     "/chat/completions",
     response_model=ChatCompletionOut,
-    responses={200: {"content": {"text/event-stream": {}}}, **error_responses(*JSON_BODY_ERRORS, *STORAGE_ERRORS)},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        **error_responses(*JSON_BODY_ERRORS, *STORAGE_ERRORS),
+        **_MODEL_NOT_FOUND,
+    },
 )
 def chat_completions(
     request: ChatCompletionRequest, desk: Newsdesk = Depends(get_desk)
-) -> ChatCompletionOut | StreamingResponse:
+) -> ChatCompletionOut | StreamingResponse | JSONResponse:
     """Answer the last user message the way OpenAI's chat completions API does.
 
     The reply's content is the answer (or a note that the articles do not
     support one) followed by numbered sources with verbatim quotes. With
     `"stream": true` it comes as `chat.completion.chunk` events and `[DONE]`.
     """
+    if request.model not in (None, MODEL_NAME):
+        return model_not_found(request.model)
     question = question_in(request.messages, desk.conversation())
+    extension = NewsdeskExtensionOut(interpreted_question=question)
     content = completion_text(desk.ask(question))
     completion_id, created, model = (
         f"chatcmpl-{secrets.token_urlsafe(18)}",
@@ -151,7 +181,7 @@ def chat_completions(
     if request.stream:
         wants_usage = bool((request.stream_options or {}).get("include_usage"))
         return StreamingResponse(
-            _chunks(completion_id, created, model, content, usage if wants_usage else None),
+            _chunks(completion_id, created, model, content, usage if wants_usage else None, extension),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache"},
         )
@@ -161,4 +191,5 @@ def chat_completions(
         model=model,
         choices=[CompletionChoiceOut(message=CompletionMessageOut(content=content))],
         usage=usage,
+        newsdesk=extension,
     )

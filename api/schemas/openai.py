@@ -9,6 +9,10 @@ from newsdesk.api.schemas.common import STATES_NOT_BLANK, StrictRequest, WholeNu
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 __all__ = [
+    "MODEL_NAME",
+    "NewsdeskExtensionOut",
+    "OpenAIErrorBody",
+    "OpenAIErrorOut",
     "ChatCompletionChunkOut",
     "ChatCompletionOut",
     "ChatCompletionRequest",
@@ -23,6 +27,8 @@ __all__ = [
 ]
 
 _NAME = Annotated[str, StringConstraints(max_length=BOUNDS.max_name_chars)]
+#: The one model name this server answers as (``GET /v1/models``).
+MODEL_NAME = "newsdesk"
 
 
 class TextPartIn(StrictRequest):
@@ -51,7 +57,12 @@ class OpenAIMessage(StrictRequest):
 class ChatCompletionRequest(StrictRequest):
     """An OpenAI chat-completions request; sampling options are accepted and ignored."""
 
-    model: _NAME | None = None
+    model: _NAME | None = Field(
+        default=None,
+        description=f"`{MODEL_NAME}` (the one model, `GET /v1/models`) or left out; another name is 404 "
+        "`model_not_found`.",
+        json_schema_extra={"enum": [MODEL_NAME]},
+    )
     messages: list[OpenAIMessage] = Field(min_length=1, max_length=BOUNDS.max_chat_messages)
     stream: bool = False
     temperature: float | None = None
@@ -106,6 +117,15 @@ class UsageOut(BaseModel):
     total_tokens: int = 0
 
 
+class NewsdeskExtensionOut(BaseModel):
+    """What newsdesk adds to OpenAI's shapes (clients that do not know the field ignore it)."""
+
+    interpreted_question: str = Field(
+        description="The self-contained question that was answered: the last user message read against the "
+        "earlier ones (\"Where did he serve?\" -> \"Where did Alexander Darchiev serve?\")."
+    )
+
+
 class ChatCompletionOut(BaseModel):
     id: str
     object: Literal["chat.completion"] = "chat.completion"
@@ -113,6 +133,7 @@ class ChatCompletionOut(BaseModel):
     model: str
     choices: list[CompletionChoiceOut]
     usage: UsageOut
+    newsdesk: NewsdeskExtensionOut
 
 
 class ChunkChoiceOut(BaseModel):
@@ -130,6 +151,7 @@ class ChatCompletionChunkOut(BaseModel):
     usage: UsageOut | None = Field(
         default=None, description='Only in the last chunk, when `stream_options` has `"include_usage": true`.'
     )
+    newsdesk: NewsdeskExtensionOut | None = Field(default=None, description="Only in the first chunk.")
 
 
 class ModelOut(BaseModel):
@@ -142,3 +164,17 @@ class ModelOut(BaseModel):
 class ModelListOut(BaseModel):
     object: Literal["list"] = "list"
     data: list[ModelOut]
+
+
+class OpenAIErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class OpenAIErrorOut(BaseModel):
+    """An error as OpenAI's API shapes it (``error``), with newsdesk's ``detail`` beside it."""
+
+    detail: str
+    error: OpenAIErrorBody
