@@ -106,7 +106,8 @@ class RequestLimits:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         multipart = content_type == "multipart/form-data" and scope["path"] in MULTIPART_PATHS
         if length != "0" and content_type not in ("application/json", "") and not multipart:
-            await _refuse(send, 415, f"send JSON (Content-Type: application/json), not {content_type}")
+            wanted = "multipart/form-data" if scope["path"] in MULTIPART_PATHS else "JSON (Content-Type: application/json)"
+            await _refuse(send, 415, f"send {wanted}, not {content_type}")
             return
         received = 0
         too_large = False

@@ -10,7 +10,6 @@ from newsdesk.api.deps import get_desk, get_settings, require_api_key
 from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.feeds import FetchIn, IngestedItem, IngestOut
-from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.feeds.sources import ItemOutcome, add_url
 from newsdesk.qa.ingest.fetching import Fetcher
 from newsdesk.qa.ingest.files import FileOutcome, add_uploads
@@ -68,16 +67,17 @@ def fetch_articles(
     "/upload",
     response_model=IngestOut,
     dependencies=[Depends(require_api_key)],
-    responses=error_responses(401, 409, 413, 422),
+    responses=error_responses(400, 401, 409, 413, 415, 422),
 )
 async def upload_articles(
-    files: Annotated[list[UploadFile], File(description="Article files: .txt .md .json .jsonl .html .pdf")],
+    files: Annotated[
+        list[UploadFile],
+        File(description="Article files: .txt .md .json .jsonl .html .pdf", min_length=1, max_length=BOUNDS.max_files_per_upload),
+    ],
     desk: Newsdesk = Depends(get_desk),
 ) -> IngestOut:
     """Add the articles of uploaded files (multipart form, field `files`), read as `newsdesk add`
     reads them, plus PDF. A bad file is reported with its one-line reason; the others still go in."""
-    if len(files) > BOUNDS.max_files_per_upload:
-        raise ArticleError(f"at most {BOUNDS.max_files_per_upload} files per upload, not {len(files)}")
     uploads = [(f.filename or "upload", await f.read()) for f in files]
     outcomes = await run_in_threadpool(add_uploads, desk, uploads)
     return IngestOut(items=[item for o in outcomes for item in _file_items(o)])

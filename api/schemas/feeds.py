@@ -12,9 +12,15 @@ from pydantic import BaseModel, Field, StringConstraints
 
 __all__ = ["DeletedFeed", "FeedIn", "FeedListOut", "FeedOut", "FetchIn", "IngestOut", "IngestedItem", "WebUrl"]
 
-# An absolute http(s) URL with a host; whether the host may be fetched from is decided when it is.
+# An absolute http(s) URL with a host and no spaces or control characters (spelled out: \s means
+# different things to Python's and JSON Schema's regular expressions); whether the host may be
+# fetched from is decided when it is.
+_NO_SPACE = r"\x00-\x20\x7f-\x9f"
 WebUrl = Annotated[
-    str, StringConstraints(min_length=8, max_length=BOUNDS.max_url_chars, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+[^\s]*$")
+    str,
+    StringConstraints(
+        min_length=8, max_length=BOUNDS.max_url_chars, pattern=rf"^[Hh][Tt][Tt][Pp][Ss]?://[^{_NO_SPACE}/?#@]+[^{_NO_SPACE}]*$"
+    ),
 ]
 
 

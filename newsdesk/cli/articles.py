@@ -25,9 +25,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     urls, feed_files, paths = split_sources(args.paths)
     files = [str(p) for p in expand_paths(paths)]
     settings = settings_from(args)
-    # Sent to the server holding --data-dir when there is one (page URLs and feeds are fetched here).
-    server = server_desk(args, settings) if not (urls or feed_files) else None
-    desk = server or open_desk(settings, writer=True)
+    # Sent to the server holding --data-dir when there is one (page URLs and feeds are fetched here,
+    # their articles sent to it).
+    desk = server_desk(args, settings) or open_desk(settings, writer=True)
     failures = 0
     progress = None
     if len(files) > PROGRESS_THRESHOLD:

@@ -13,6 +13,7 @@ __all__ = ["register"]
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    from newsdesk.cli.remote import server_for
     from newsdesk.cli.web import report_result
     from newsdesk.index.factory import open_feeds
     from newsdesk.qa.feeds.config import parse_every
@@ -25,6 +26,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     config = settings.feed_config()
     every = config.clamp_every(parse_every(args.every) if args.every else None)
     urls = [check_url(u) for u in args.urls]
+    server = server_for(args, settings)
+    if server is not None:  # the server holding the index follows them, in the background
+        for url in urls:
+            feed = server.request("POST", "/feeds", {"url": url, "every": f"{int(every)}s"})
+            print(f"following {feed['url']} on the server at {server.url} ({feed['id']}, every {feed['every_seconds']:g} s)")
+        return 0
     desk = open_desk(settings, writer=True)
     failed = 0
 

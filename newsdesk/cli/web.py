@@ -10,9 +10,9 @@ from typing import Any
 from newsdesk.cli.common import plural
 from newsdesk.qa.feeds.sources import ItemOutcome
 from newsdesk.qa.ingest.feeds import FEED_SUFFIXES
+from newsdesk.qa.ingest.files import ArticleSink
 from newsdesk.qa.types import AddResult
 
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 
 __all__ = ["add_web_sources", "is_url", "report_result", "split_sources"]
@@ -37,9 +37,9 @@ def report_result(result: AddResult, say: Callable[..., None]) -> None:
 
 
 def add_web_sources(
-    desk: Newsdesk, settings: Settings, urls: Iterable[str], feed_files: Iterable[Path], say: Callable[..., Any]
+    desk: ArticleSink, settings: Settings, urls: Iterable[str], feed_files: Iterable[Path], say: Callable[..., Any]
 ) -> tuple[list[AddResult], int]:
-    """Fetch URLs (pages, PDFs, feeds) and read feed files into the desk, printing each item.
+    """Fetch URLs (pages, PDFs, feeds) and read feed files into the desk (or a running server), printing each item.
 
     Returns:
         The results of the items added, replaced or unchanged, and how many items failed.

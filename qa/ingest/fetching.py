@@ -93,7 +93,13 @@ def check_url(url: str) -> str:
         FetchError: Another scheme (``file:``, ``ftp:``, ...), no host, or credentials in it.
     """
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        httpx.URL(url)
+        url.encode("utf-8")
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- a port that is not a number raises here
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise FetchError(f"{url[:200]!r}: not a valid URL ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"{url[:200]}: only http and https URLs are fetched, not {parts.scheme or 'a relative URL'}")
     if not parts.hostname:
@@ -254,7 +260,7 @@ class Fetcher:
                 return _Response(response.status_code, response.headers, bytes(body))
         except httpx.TimeoutException as exc:
             raise FetchError(f"{url}: timed out (no answer within {self.config.timeout_seconds:g} s)") from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
 
     def _robots_allow(self, url: str) -> bool:

@@ -34,6 +34,12 @@ def test_only_http_and_https_urls_are_fetched(url: str) -> None:
         check_url(url)
 
 
+@pytest.mark.parametrize("url", ["http://\U0001F3FB/", "HtTP://\ud83c\udffb?", "http://news.example:99999/", "http://news.example:x/"])
+def test_urls_that_are_not_urls_are_refused_in_one_line(url: str) -> None:
+    with pytest.raises(FetchError, match="not a valid URL"):
+        check_url(url)
+
+
 @pytest.mark.parametrize(
     ("host", "kind"),
     [("127.0.0.1", "loopback"), ("localhost", "loopback"), ("10.1.2.3", "private"), ("192.168.0.10", "private"),
