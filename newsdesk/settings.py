@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
 from newsdesk.qa.errors import NewsdeskError
+from newsdesk.qa.reader.backends import READER_BACKENDS
 
 if TYPE_CHECKING:
     from newsdesk.qa.feeds.config import FeedConfig
     from newsdesk.index.postgres.config import PostgresConfig
+    from newsdesk.qa.reader.onnx_reader import OnnxReader
     from newsdesk.qa.reader.reader import ExtractiveReader
 
 __all__ = ["Settings", "SettingsError", "default_seed_dir"]
@@ -125,6 +127,9 @@ class Settings:
         reader: The reading model that picks answer spans: ``shipped`` (the model
             in the package), a folder written by ``newsdesk train-reader``, or
             ``none`` for sentence scoring by rules only [NEWSDESK_READER].
+        reader_backend: How the reader runs: ``torch``, or ``onnx-int8`` (its int8 ONNX copy, CPU
+            only, built into ~/.cache/newsdesk/reader-onnx on first use) [NEWSDESK_READER_BACKEND;
+            unset: onnx-int8 on a CPU when onnxruntime is installed, else torch].
         fetch_allow_private: Let pages and feeds be fetched from loopback, private and
             link-local addresses (intranet feeds, tests) [NEWSDESK_FETCH_ALLOW_PRIVATE=1].
         feed_every_seconds: How often a followed feed is checked when not told
@@ -150,6 +155,7 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     conversation_ttl_seconds: float = 7 * 24 * 3600.0
     reader: str = "shipped"
+    reader_backend: str | None = None
     database_url: str | None = None
     read_database_url: str | None = None
     fetch_allow_private: bool = False
@@ -201,6 +207,11 @@ class Settings:
             values["conversation_ttl_seconds"] = _positive(env, "NEWSDESK_CONVERSATION_TTL", float)
         if env.get("NEWSDESK_READER"):
             values["reader"] = env["NEWSDESK_READER"].strip()
+        if env.get("NEWSDESK_READER_BACKEND"):
+            values["reader_backend"] = env["NEWSDESK_READER_BACKEND"].strip().lower()
+            if values["reader_backend"] not in READER_BACKENDS:
+                raise SettingsError(f"NEWSDESK_READER_BACKEND={env['NEWSDESK_READER_BACKEND']!r}: expected one of "
+                                    f"{', '.join(READER_BACKENDS)}")
         values.update(_feed_values(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -230,7 +241,7 @@ class Settings:
     def embedder_config(self) -> EmbedderConfig:
         return EmbedderConfig(model=self.model, device=self.device, backend=self.backend)
 
-    def load_reader(self) -> ExtractiveReader | None:
+    def load_reader(self) -> ExtractiveReader | OnnxReader | None:
         """The reading model :attr:`reader` names, or None for rules only.
 
         Raises:
@@ -238,9 +249,10 @@ class Settings:
         """
         if self.reader.lower() in ("none", "off", "rules"):
             return None
-        from newsdesk.qa.reader.reader import load_reader
+        from newsdesk.qa.reader.backends import load_reader_backend
 
-        return load_reader(None if self.reader.lower() == "shipped" else Path(self.reader), device=self.device)
+        directory = None if self.reader.lower() == "shipped" else Path(self.reader)
+        return load_reader_backend(self.reader_backend, directory, device=self.device)
 
 
 def eval_cache_dir() -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.qa.embedding import BACKENDS
+from newsdesk.qa.reader.backends import READER_BACKENDS
 from newsdesk.qa.types import Answer
 from newsdesk.settings import Settings
 
@@ -74,6 +75,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         backend=getattr(args, "backend", None),
         reader=getattr(args, "reader", None),
+        reader_backend=getattr(args, "reader_backend", None),
         database_url=getattr(args, "database_url", None),
         read_database_url=getattr(args, "read_database_url", None),
         pg_pool_max=getattr(args, "pg_pool_max", None),
@@ -143,6 +145,13 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
         "--reader",
         default=default,
         help="reading model: shipped (default), a trained model folder, or none for rules only (env NEWSDESK_READER)",
+    )
+    parser.add_argument(
+        "--reader-backend",
+        choices=READER_BACKENDS,
+        default=default,
+        help="how the reading model runs: torch, or onnx-int8 (CPU; the default there when onnxruntime is "
+        "installed) (env NEWSDESK_READER_BACKEND)",
     )
     parser.add_argument(
         "--database-url",
