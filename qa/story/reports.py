@@ -20,7 +20,7 @@ from newsdesk.qa.answering.reading import Reader, Reading, read_candidates
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.reader.spans import SpanScore
 from newsdesk.qa.story.config import StoryConfig
-from newsdesk.qa.story.values import Value, mentions, value_at, values_in
+from newsdesk.qa.story.values import COUNTED_PEOPLE, Value, mentions, value_at, values_in
 from newsdesk.qa.text import content_terms, tokens
 from newsdesk.qa.types import Answer, Quote
 
@@ -151,10 +151,24 @@ def _context_share(own: Quote, quote: Quote, weights: Mapping[str, float]) -> fl
     return sum(w for t, w in anchor.items() if t in held) / total if total > 0 else 1.0
 
 
-def _competes(report: Report, own: Report, weights: Mapping[str, float], config: StoryConfig) -> bool:
-    """A report answers the answer's question with a value of its own: the same context, and neither
-    sentence gives the other's value (a sentence naming both is not a rival report)."""
-    if _context_share(own.quote, report.quote, weights) < config.min_context:
+def _names(question: str) -> set[str]:
+    """The stems of the capitalised words in a question after its first word ("Trump", "Riverton")."""
+    words = question.split()[1:]
+    return set(content_terms(" ".join(w for w in words if w[:1].isupper())))
+
+
+def _competes(report: Report, own: Report, evidence: Evidence, config: StoryConfig) -> bool:
+    """A report answers the answer's question with a value of its own: the same context (the
+    question's words and names the answer's sentence holds), the same counted thing ("viewers",
+    not "likes"), and neither sentence gives the other's value (a sentence naming both is not a
+    rival report)."""
+    if _context_share(own.quote, report.quote, evidence.weights) < config.min_context:
+        return False
+    held = set(content_terms(report.quote.text))
+    if not (_names(evidence.question) & set(content_terms(own.quote.text))) <= held:
+        return False
+    nouns = {report.value.noun, own.value.noun}
+    if None not in nouns and len(nouns) > 1 and not nouns <= COUNTED_PEOPLE:
         return False
     if report.value.matches(own.value):
         return True
@@ -189,7 +203,7 @@ def _add_reports(
         report = _report(reading, own.value)
         if report is None or report.quote.article_id in {r.quote.article_id for r in reports}:
             continue
-        if not _competes(report, own, evidence.weights, config):
+        if not _competes(report, own, evidence, config):
             continue
         copy_of = next((i for i, r in enumerate(reports) if _same_text(r.quote, report.quote, config.same_text_share)), None)
         if copy_of is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from newsdesk.qa.text import STOPWORDS, tokens
 
-__all__ = ["Value", "mentions", "parse_number", "parse_value", "value_at", "values_in"]
+__all__ = ["APPROXIMATE_SHARE", "COUNTED_PEOPLE", "Value", "mentions", "parse_number", "parse_value", "value_at", "values_in"]
 
 _MONTH_NAMES = "january february march april may june july august september october november december".split()
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -56,9 +56,17 @@ _NUMBER = re.compile(
     rf"(?:\s?(?P<unit>%|(?:{_UNIT_ALTERNATIVES})\b))?{_PER}",
     re.IGNORECASE,
 )
+# "more than 170" is no other figure than "171"; "at least 12" still differs from "27".
+APPROXIMATE_SHARE = 0.05
+_APPROXIMATE = re.compile(
+    r"(?:more than|over|at least|about|around|nearly|almost|roughly|approximately|some|close to|upwards? of|"
+    r"fewer than|less than|under|up to|an estimated)\s*$",
+    re.IGNORECASE,
+)
 _NOUN = re.compile(r"\s+([a-z][a-z-]{2,})\b")
 # Words after a number that say what was counted ("27 dead"); other plurals ending in -s count too.
-_COUNTED = frozenset(
+# These all count people, so "27 dead" and "12 people" may be one figure; "viewers" and "likes" not.
+COUNTED_PEOPLE = frozenset(
     "dead killed died injured wounded hurt missing evacuated displaced arrested detained people "
     "children staff crew police".split()
 )
@@ -77,6 +85,9 @@ class Value:
         surface: The words as written, counted noun included ("27 dead").
         start: Offset of ``surface`` in the text it was read from.
         end: End offset of ``surface``.
+        noun: The counted noun after a number ("dead", "viewers"), if any.
+        approximate: The number follows "more than", "about", "nearly"...: it agrees with
+            numbers within :data:`APPROXIMATE_SHARE` of it.
     """
 
     kind: str
@@ -86,6 +97,8 @@ class Value:
     surface: str
     start: int
     end: int
+    noun: str | None = None
+    approximate: bool = False
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -95,9 +108,13 @@ class Value:
         return (self.kind, self.unit or "", self.text or "")
 
     def matches(self, other: Value) -> bool:
-        """The same value: equal keys, a date with and without its year, or a name and its last words."""
+        """The same value: equal keys, an approximate number close to the other, a date with and
+        without its year, or a name and its last words."""
         if self.key == other.key:
             return True
+        if self.amount is not None and other.amount is not None and (self.approximate or other.approximate):
+            close = abs(self.amount - other.amount) <= APPROXIMATE_SHARE * max(abs(self.amount), abs(other.amount))
+            return (self.kind, self.unit) == (other.kind, other.unit) and close
         if self.kind != other.kind or self.amount is not None or not self.text or not other.text:
             return False
         if self.kind == "date":
@@ -149,7 +166,7 @@ def _amount(match: re.Match[str]) -> float | None:
 
 
 def _is_counted(word: str) -> bool:
-    return word in _COUNTED or (word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS)
+    return word in COUNTED_PEOPLE or (word.endswith("s") and not word.endswith("ss") and word not in STOPWORDS)
 
 
 def _number_value(match: re.Match[str], text: str, offset: int) -> Value | None:
@@ -165,9 +182,12 @@ def _number_value(match: re.Match[str], text: str, offset: int) -> Value | None:
         unit = f"{unit or ''}/{match.group('per').lower()}"
     start, end = match.start() + (len(match.group()) - len(match.group().lstrip())), match.end()
     noun = _NOUN.match(text, end)
-    if unit is None and noun and _is_counted(noun.group(1)):
-        end = noun.end()
-    return Value("money" if currency else "number", amount, None, unit, text[start:end], start + offset, end + offset)
+    counted = noun.group(1) if unit is None and noun and _is_counted(noun.group(1)) else None
+    if counted:
+        end = noun.end()  # type: ignore[union-attr]
+    approximate = bool(_APPROXIMATE.search(text[max(0, start - 20) : start]))
+    kind = "money" if currency else "number"
+    return Value(kind, amount, None, unit, text[start:end], start + offset, end + offset, counted, approximate)
 
 
 def _date_value(match: re.Match[str], offset: int) -> Value:

@@ -113,3 +113,25 @@ def test_a_read_span_widens_to_its_value(sentence: str, span: str, surface: str)
 )
 def test_mentions(text: str, value: str, said: bool) -> None:
     assert mentions(text, parse_value(value)) is said
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("more than 170", "171", True), ("about 8,500", "8,400", True), ("nearly 45 million", "45.5 million", True),
+        ("at least 12", "27", False), ("more than 170", "190", False), ("170", "171", False),
+        ("about $45", "45", False),
+    ],
+)
+def test_an_approximate_number_agrees_with_close_ones(a: str, b: str, same: bool) -> None:
+    assert parse_value(a).matches(parse_value(b)) is same
+    assert parse_value(b).matches(parse_value(a)) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [("27 dead", "dead"), ("41 million viewers", "viewers"), ("29,000 likes", "likes"), ("3,000 were evacuated", None),
+     ("$45 a barrel", None), ("170 Boeing jets", None)],
+)
+def test_the_counted_noun_is_kept(text: str, noun: str | None) -> None:
+    assert parse_value(text).noun == noun
