@@ -11,6 +11,7 @@ from newsdesk.qa.story.question_kinds import QuestionKind, question_kind, wants_
     [
         ("Which countries oppose the 18th sanctions package?", QuestionKind.LIST),
         ("Which EU countries oppose the 18th sanctions package?", QuestionKind.LIST),
+        ("Which provinces in Canada extend the rights of pharmacists?", QuestionKind.LIST),
         ("What sanctions did the EU adopt in May?", QuestionKind.LIST),
         ("What are the priorities of the new ambassador?", QuestionKind.LIST),
         ("Who were the heads of the delegations?", QuestionKind.LIST),
@@ -53,6 +54,11 @@ def test_questions_that_want_more_than_one_fact(question: str, kind: QuestionKin
         "What does the Sanctioning Russia Act propose?",
         "Is Slovakia against the package?",
         "Name the city where the talks took place",
+        "What limits the Rankine cycle's temperatures?",
+        "What lies at 37 degrees latitude?",
+        "What happened to the rate of flow in the Rhine?",
+        "How populous is Melbourne compared to other Australian states?",
+        "Over how many studies have shown that violence is more common with income differences?",
     ],
 )
 def test_factoid_questions_keep_their_one_sentence_answer(question: str) -> None:
