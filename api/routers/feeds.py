@@ -6,8 +6,9 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Request, status
+from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_settings, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
+from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
 from newsdesk.api.schemas.feeds import DeletedFeed, FeedIn, FeedListOut, FeedOut
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.feeds.config import parse_every
@@ -35,7 +36,7 @@ def get_poller(request: Request) -> FeedPoller:
     response_model=FeedOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(require_api_key)],
-    responses=error_responses(*JSON_BODY_ERRORS, 401),
+    responses=error_responses(*JSON_BODY_ERRORS, *WRITE_KEY_ERRORS),
 )
 def follow_feed(
     body: Annotated[FeedIn, Body()],
@@ -55,14 +56,19 @@ def follow_feed(
     return FeedOut.of(feed)
 
 
-@router.get("", response_model=FeedListOut)
+@router.get(
+    "", response_model=FeedListOut, dependencies=[Depends(require_read)], responses=error_responses(*READ_KEY_ERRORS)
+)
 def list_feeds(registry: FeedRegistry = Depends(get_feeds)) -> FeedListOut:
     """Every followed feed, with its last check, last new entry and last error."""
     return FeedListOut(feeds=[FeedOut.of(f) for f in registry.list_feeds()])
 
 
 @router.delete(
-    "/{feed_id}", response_model=DeletedFeed, dependencies=[Depends(require_api_key)], responses=error_responses(401, 404)
+    "/{feed_id}",
+    response_model=DeletedFeed,
+    dependencies=[Depends(require_api_key)],
+    responses=error_responses(*WRITE_KEY_ERRORS, 404),
 )
 def unfollow_feed(feed_id: str, registry: FeedRegistry = Depends(get_feeds)) -> DeletedFeed:
     """Stop following a feed; the articles it brought stay."""

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from newsdesk.api.deps import get_desk, get_settings, require_api_key
-from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, error_responses
+from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.feeds import FetchIn, IngestedItem, IngestOut
 from newsdesk.qa.feeds.sources import ItemOutcome, add_url
@@ -47,7 +47,7 @@ def _file_items(outcome: FileOutcome) -> list[IngestedItem]:
     "/fetch",
     response_model=IngestOut,
     dependencies=[Depends(require_api_key)],
-    responses=error_responses(*JSON_BODY_ERRORS, 401, 409),
+    responses=error_responses(*JSON_BODY_ERRORS, *WRITE_KEY_ERRORS, 409),
 )
 def fetch_articles(
     body: Annotated[FetchIn, Body()],
@@ -67,7 +67,7 @@ def fetch_articles(
     "/upload",
     response_model=IngestOut,
     dependencies=[Depends(require_api_key)],
-    responses=error_responses(400, 401, 409, 413, 415, 422),
+    responses=error_responses(400, *WRITE_KEY_ERRORS, 409, 413, 415, 422),
 )
 async def upload_articles(
     files: Annotated[
