@@ -77,7 +77,10 @@ def answer_type(question: str, config: ShortAnswerConfig = _DEFAULT) -> str:
     q = question.lower().strip()
     if re.match(r"^(?:who|whom|whose)\b", q) or re.search(r"\b(?:who|whom)\b", q[: config.person_cue_chars]):
         return AnswerType.PERSON
-    if re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall)\b|\bwhat (?:percentage|percent|number|age|amount)\b", q):
+    if re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall)\b|\bwhat (?:percentage|percent|number|age|amount)\b", q) or (
+        # "What oil price cap ...", "What tariff ...": nouns that name a quantity.
+        re.search(r"^(?:what|which) (?:\w+ ){0,2}?(?:price|cap|tariff|rate|cost|fee|fare|toll|budget|fine|salary|wage|sum)s?\b", q)
+    ):
         return AnswerType.NUMBER
     if re.search(r"\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b|\bin what year\b", q):
         return AnswerType.DATE

@@ -16,6 +16,10 @@ from newsdesk.qa.answering.short_answer import AnswerType, answer_type, pick_sho
         # "who" wins over every other wh-word
         ("Who knows how many ships were listed?", AnswerType.PERSON),
         ("How many vessels were listed?", AnswerType.NUMBER),
+        ("What oil price cap did the European Commission propose?", AnswerType.NUMBER),
+        ("What tariff would the Sanctioning Russia Act impose?", AnswerType.NUMBER),
+        ("What rate did the central bank set?", AnswerType.NUMBER),
+        ("What company capped its prices?", AnswerType.NAME),
         ("How much is the tariff?", AnswerType.NUMBER),
         ("How long did the meeting last?", AnswerType.NUMBER),
         ("How old is the guideline?", AnswerType.NUMBER),
@@ -71,7 +75,7 @@ def test_answer_type(question: str, expected: str) -> None:
         ("Where was the statement issued?", "MOSCOW: The Kremlin issued a statement.", "The Kremlin", 0.6),
         ("Which palace hosted the meeting?", "The meeting was held at Dolmabahce Palace.", "Dolmabahce Palace", 1.0),
         # a number answers a "what" question only weakly
-        ("What is the price cap?", "The cap would fall from $60 to $45 a barrel.", "$60", 0.3),
+        ("What is the price cap?", "The cap would fall from $60 to $45 a barrel.", "$60", 1.0),  # a quantity noun asks for a number
     ],
 )  # fmt: skip
 def test_pick_short_answer(question: str, sentence: str, expected: str, fit: float) -> None:
