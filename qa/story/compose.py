@@ -14,9 +14,10 @@ picked, an article not yet cited counting for a little more.
 The answer is the picked sentences, verbatim, each followed by a mark ``[n]`` where
 ``quotes[n-1]`` is its quote; ``citations`` give each sentence's offsets in the answer.
 A summary's sentences are in time order; a list's answer sentence comes first, its other
-items in the articles' order; the others' in order of evidence. Without a
-reader's answer, a composed answer is given only when the evidence is strong (two
-sentences or more, the best holding enough of the topic); otherwise the abstention stands.
+items in the articles' order; the others' in order of evidence. Where the reader abstained,
+only a summary is composed, and only when the evidence is strong (two sentences or more, the
+best holding enough of the topic): a list, a reason or a comparison has no answer to lead with,
+and the abstention stands.
 """
 
 from __future__ import annotations
@@ -239,7 +240,9 @@ def compose_answer(
     topic = topic_weights(weights)
     weighed = _weigh(answer.question, kind, scored, topic, config)
     first = _answer_sentence(answer, scored)
-    if first is None and (not weighed or max(w.topic for w in weighed) < config.min_best_topic):
+    if first is None and (
+        kind != QuestionKind.SUMMARY or not weighed or max(w.topic for w in weighed) < config.min_best_topic
+    ):
         return answer
     picked = _pick(weighed, first, config)
     if len(picked) < config.min_sentences:

@@ -73,6 +73,9 @@ def test_weak_evidence_keeps_the_abstention() -> None:
     abstained = Answer("Summarise the election", None, 0.1, (), answer_kind="none")
     assert compose_answer(abstained, SCORED, {"election": 3.0, "summarise": 4.0}) is abstained
     assert compose_answer(abstained, [], WEIGHTS) is abstained
+    for question in ("Which leaders met at the summit?", "Why did the summit leaders leave?"):
+        unread = Answer(question, None, 0.1, (), answer_kind="none")
+        assert compose_answer(unread, SCORED, WEIGHTS) is unread  # only a summary is composed over an abstention
     off = Answer("Summarise the summit", None, 0.1, (), answer_kind="none")
     assert compose_answer(off, SCORED, WEIGHTS, ComposeConfig(enabled=False)) is off
 
