@@ -4,7 +4,7 @@ When ``newsdesk serve`` runs on a data directory, it records its address in the
 directory's lock file; ``ask``, ``chat``, ``add`` and ``remove`` then go to it
 (its models are loaded: an answer takes a request, not a model load) instead of
 running in this process. ``--no-server`` (or ``--model``, ``--backend``,
-``--reader`` given on the command line, which the server may not use) keeps a
+``--reader``, ``--reader-backend`` given on the command line, which the server may not use) keeps a
 command in this process. The key sent is ``NEWSDESK_API_KEY``.
 
 Nothing here imports torch, the models or the app: only httpx and the lock file.
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["RemoteError", "Server", "ServerDesk", "server_desk", "server_for"]
 
 # Options that choose how answers are made: a command given them runs in this process.
-_MODEL_OPTIONS = ("model", "backend", "reader")
+_MODEL_OPTIONS = ("model", "backend", "reader", "reader_backend")
 
 
 class RemoteError(NewsdeskError):

@@ -141,6 +141,6 @@ def cached_int8_model(directory: Path, cache_dir: Path | None = None, rebuild: b
         raise IndexStateError(f"no reading model in {directory} (train one with: newsdesk train-reader)")
     target = (cache_dir or default_cache_dir()) / cache_key(directory, onnxruntime.__version__) / INT8_FILE
     if rebuild or not target.is_file():
-        log.info("exporting the reading model to int8 ONNX in %s (once)", target.parent)
+        log.warning("building the int8 reading model in %s (once, under a minute)", target.parent)
         export_int8(directory, target)
     return target
