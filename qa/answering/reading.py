@@ -29,7 +29,7 @@ from typing import Protocol
 from newsdesk.qa.answering.config import AnsweringConfig
 from newsdesk.qa.answering.read_windows import ReadWindow, SentenceLookup, windows_to_read
 from newsdesk.qa.answering.relative_dates import resolve_relative_date
-from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates
+from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates, sentence_confidence
 from newsdesk.qa.answering.short_answer import AnswerType, answer_type
 from newsdesk.qa.answering.span_kinds import fitting_part, span_fits, wants_sentence, widen_number
 from newsdesk.qa.reader.spans import SpanScore
@@ -149,6 +149,28 @@ def _ordered_quotes(
     return collapse_duplicates(ordered, top_k)
 
 
+def _sentence_answer(
+    question: str, best: Reading, scored: Sequence[ScoredSentence], quotes: tuple[Quote, ...], config: AnsweringConfig
+) -> Answer:
+    """A why/how/yes-no question: the sentence of the reader's best evidence, else the best-scored sentence.
+
+    A reader trained on spans often finds none for a yes/no question; the best-scored sentence then
+    answers when sentence scoring's own calibrated confidence clears its threshold.
+    """
+    if best.confidence >= config.sentence_abstain_below:
+        return Answer(question, best.sentence.text, round(best.confidence, 4), quotes, answer_kind="sentence")
+    top = scored[0]
+    confidence = round(sentence_confidence(top, config), 4)
+    if confidence < config.abstain_below:
+        return Answer(question, None, round(max(best.confidence, confidence), 4), quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
+    first = next((q for q in quotes if q.article_id == top.source.passage.article_id and q.start == top.start), None)
+    if first is None:
+        first = collapse_duplicates([replace(top, score=confidence)], 1)[0]
+    rest = tuple(replace(q, score=min(q.score, confidence)) for q in quotes if q is not first)
+    ordered = (replace(first, score=confidence), *rest)[: len(quotes) or 1]
+    return Answer(question, top.text, confidence, ordered, answer_kind="sentence")
+
+
 def answer_by_reading(
     question: str,
     scored: Sequence[ScoredSentence],
@@ -181,11 +203,10 @@ def answer_by_reading(
         return Answer(question, None, 0.0, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     best = readings[0]
     confidence = round(best.confidence, 4)
-    as_sentence = wants_sentence(question)
-    if confidence < (config.sentence_abstain_below if as_sentence else config.reader_abstain_below):
+    if wants_sentence(question):
+        return _sentence_answer(question, best, scored, quotes, config)
+    if confidence < config.reader_abstain_below:
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
-    if as_sentence:
-        return Answer(question, best.sentence.text, confidence, quotes, answer_kind="sentence")
     stored = best.sentence.source
     passage = stored.passage
     text = passage.text[best.span_start - passage.start : best.span_end - passage.start]

@@ -40,6 +40,7 @@ __all__ = [
     "answer_from_passages",
     "collapse_duplicates",
     "score_sentences",
+    "sentence_confidence",
     "term_weights",
 ]
 
@@ -165,7 +166,7 @@ def _with_type_fit(sentence: ScoredSentence, question: str, config: AnsweringCon
     return replace(sentence, type_fit=fit, score=sentence.score + config.type_weight * fit)
 
 
-def _confidence(best: ScoredSentence, config: AnsweringConfig) -> float:
+def sentence_confidence(best: ScoredSentence, config: AnsweringConfig) -> float:
     """How likely the best sentence answers the question, 0..1 (a fitted logistic)."""
     logit = config.confidence_similarity * best.similarity + config.confidence_context * best.context + config.confidence_bias
     return float(1.0 / (1.0 + math.exp(-logit)))
@@ -260,7 +261,7 @@ def answer_from_passages(
         return Answer(question, None, 0.0, (), message=NO_ANSWER_MESSAGE, answer_kind="none")
     quotes = tuple(collapse_duplicates(scored, top_k, config))
     best = scored[0]
-    confidence = round(_confidence(best, config), 4)
+    confidence = round(sentence_confidence(best, config), 4)
     if confidence < config.abstain_below:
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     return Answer(question, best.text, confidence, quotes, short_answer=_short_answer(question, best, config))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -194,3 +195,15 @@ def test_a_dateline_is_not_part_of_the_answer_sentence() -> None:
     answer = answer_by_reading("Who hosted the summit?", scored, _lookup(rows), FixedReader("Canada"), 3, _config(1, 0.5, unit="passage"))
     assert answer.answer == "Canada hosted the G7 summit this year."
     assert answer.quotes[0].text == answer.answer and text[answer.quotes[0].start : answer.quotes[0].end] == answer.answer
+
+
+def test_a_yes_no_question_the_reader_finds_no_span_for_is_answered_by_the_best_scored_sentence() -> None:
+    scored, rows = _scored()
+    strong = [replace(s, similarity=0.8, context=0.7) if i == 1 else s for i, s in enumerate(scored)]
+    strong = [strong[1], strong[0], *strong[2:]]  # the best-scored sentence first
+    reader = FixedReader("nothing in these windows")
+    answer = answer_by_reading("Did Canada host the G7 summit?", strong, _lookup(rows), reader, 3, _config(1, 0.5, unit="passage"))
+    assert answer.answer == "Canada hosted the G7 summit this year." and answer.answer_kind == "sentence"
+    assert answer.quotes[0].text == answer.answer and answer.confidence == answer.quotes[0].score > 0.35
+    weak = answer_by_reading("Did Canada host the G7 summit?", scored, _lookup(rows), reader, 3, _config(1, 0.5, unit="passage"))
+    assert weak.answer is None and weak.answer_kind == "none"  # similarity 0: sentence scoring is not sure either
