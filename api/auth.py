@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import HTTPException, Request, status
+
 from newsdesk.settings import Settings, SettingsError
 
 __all__ = [

@@ -6,10 +6,10 @@ The key checks are in :mod:`newsdesk.api.auth` (``require_read``, ``require_writ
 from __future__ import annotations
 
 from fastapi import Request
-from newsdesk.api.auth import require_write
-from newsdesk.index.conversations import ConversationStorage
 
+from newsdesk.api.auth import require_write
 from newsdesk.desk import Newsdesk
+from newsdesk.index.conversations import ConversationStorage
 from newsdesk.settings import Settings
 
 __all__ = ["get_conversations", "get_desk", "get_settings", "require_api_key"]

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
 from newsdesk.api.schemas import ErrorOut
 from newsdesk.qa.errors import (
     ArticleError,
@@ -18,7 +20,6 @@ from newsdesk.qa.errors import (
     QueryError,
     StorageUnavailableError,
 )
-from starlette.exceptions import HTTPException
 
 __all__ = [
     "JSON_BODY_ERRORS",

@@ -18,8 +18,8 @@ from newsdesk.qa.errors import NewsdeskError
 from newsdesk.qa.reader.backends import READER_BACKENDS
 
 if TYPE_CHECKING:
-    from newsdesk.qa.feeds.config import FeedConfig
     from newsdesk.index.postgres.config import PostgresConfig
+    from newsdesk.qa.feeds.config import FeedConfig
     from newsdesk.qa.reader.onnx_reader import OnnxReader
     from newsdesk.qa.reader.reader import ExtractiveReader
 

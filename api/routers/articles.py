@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, status
+
 from newsdesk.api.auth import require_read, require_write
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
@@ -19,11 +20,10 @@ from newsdesk.api.schemas import (
     ArticleSummaryOut,
     DeletedArticle,
 )
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.ingest.input_checks import HTML_HINT, article_text_from_html, looks_like_html
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 router = APIRouter(prefix="/articles", tags=["articles"], responses=error_responses(*STORAGE_ERRORS))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import STORAGE_ERRORS, error_responses
 from newsdesk.api.schemas import HealthOut
-
 from newsdesk.desk import Newsdesk
 
 router = APIRouter(tags=["health"], responses=error_responses(*STORAGE_ERRORS))

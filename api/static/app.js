@@ -124,7 +124,8 @@
   async function request(path, { method = "GET", json, form, write = false, signal } = {}) {
     const headers = json === undefined ? {} : { "Content-Type": "application/json" };
     const key = sessionStorage.getItem(API_KEY_STORAGE);
-    if (write && key) headers["X-API-Key"] = key;
+    // Sent on every request when given: a server that protects reads needs it for questions too.
+    if (key) headers["X-API-Key"] = key;
     let response;
     try {
       const body = form !== undefined ? form : json === undefined ? undefined : JSON.stringify(json);

@@ -18,13 +18,14 @@ from contextlib import contextmanager
 
 import numpy as np
 import psycopg
-from newsdesk.index.postgres.config import PostgresConfig
-from newsdesk.index.postgres.url import redact
-from newsdesk.qa.errors import IndexStateError, StorageUnavailableError
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import Format
 from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool, PoolTimeout
+
+from newsdesk.index.postgres.config import PostgresConfig
+from newsdesk.index.postgres.url import redact
+from newsdesk.qa.errors import IndexStateError, StorageUnavailableError
 
 __all__ = ["PostgresConfig", "connect_once", "open_pool", "pooled", "register_halfvec"]
 
@@ -99,9 +100,10 @@ def pooled(pool: ConnectionPool, connect_timeout: float | None = None) -> Iterat
     """A connection from ``pool``, for the statements of one call.
 
     A broken connection goes back to the pool, which drops it and connects anew.
-    Waiting happens in two steps: ``connect_timeout`` first; if no connection came
-    although the pool had room to open one, the database is unreachable and the
-    call fails at once; if every connection was busy, it waits out the pool's timeout.
+    Waiting happens in two steps: ``connect_timeout`` first; if no connection came and
+    the server does not accept one now either, the database is unreachable and the
+    call fails at once; if it does (every pooled connection is busy), the call waits
+    out the pool's timeout.
 
     Raises:
         StorageUnavailableError: The pool gave no connection in time (the server is
@@ -113,11 +115,11 @@ def pooled(pool: ConnectionPool, connect_timeout: float | None = None) -> Iterat
         try:
             conn = pool.getconn(timeout=first_wait)
         except PoolTimeout:
-            if pool.get_stats().get("pool_size", 0) < pool.max_size or first_wait >= pool.timeout:
+            if first_wait >= pool.timeout or not _reachable(pool, first_wait):
                 raise StorageUnavailableError(
                     f"no database connection within {first_wait:g} s: the database is unreachable or too busy"
                 ) from None
-            conn = pool.getconn(timeout=pool.timeout - first_wait)
+            conn = pool.getconn(timeout=pool.timeout - first_wait)  # reachable: every connection is busy
     except PoolTimeout as exc:
         raise StorageUnavailableError(
             f"no database connection within {pool.timeout:g} s: the database is unreachable or too busy"
@@ -128,6 +130,18 @@ def pooled(pool: ConnectionPool, connect_timeout: float | None = None) -> Iterat
         raise StorageUnavailableError(f"the database is unavailable: {_one_line(exc)}") from exc
     finally:
         pool.putconn(conn)
+
+
+def _reachable(pool: ConnectionPool, timeout: float) -> bool:
+    """Whether the pool's server accepts a connection now (one attempt, outside the pool).
+
+    The pool's own count cannot tell: a connection it keeps retrying in the background counts as one.
+    """
+    try:
+        psycopg.connect(pool.conninfo, connect_timeout=max(1, round(timeout)), **pool.kwargs).close()
+    except psycopg.Error:
+        return False
+    return True
 
 
 def _configure(config: PostgresConfig) -> Callable[[psycopg.Connection], None]:

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from newsdesk.cli import (
-    articles, asking, chat_command, eval_command, migrate_command, serving, timeline_command, train_command,
-    watch_command,
+    articles, asking, chat_command, db_command, eval_command, migrate_command, serving, timeline_command,
+    train_command, watch_command,
 )
 from newsdesk.cli.common import UsageError, add_common_options
 from newsdesk.qa.errors import NewsdeskError
@@ -19,7 +19,7 @@ __all__ = ["build_parser", "main"]
 
 # Each registers its subcommands; the modules import nothing heavy until a command runs.
 _COMMANDS = (
-    articles, asking, serving, eval_command, chat_command, migrate_command, train_command, watch_command,
+    articles, asking, serving, eval_command, chat_command, migrate_command, db_command, train_command, watch_command,
     timeline_command,
 )
 

@@ -17,13 +17,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         raise UsageError("migrate copies --data-dir into a database: give --database-url (or NEWSDESK_DATABASE_URL)")
     from newsdesk.index.datadir import recorded_model_in
     from newsdesk.index.factory import describe_storage, open_store
-    from newsdesk.index.migrate import copy_index
+    from newsdesk.index.migrate import migrate_index
     from newsdesk.qa.errors import IndexStateError
 
     recorded = recorded_model_in(settings.data_dir)
     if recorded is None:
         raise IndexStateError(f"no newsdesk index with articles in {settings.data_dir}")
-    store = open_store(recorded[1], settings.data_dir, settings.database_url)
+    store = open_store(recorded[1], settings.data_dir, settings.database_url, postgres=settings.postgres_config())
     where = describe_storage(settings.data_dir, settings.database_url)
     progress = None
     if sys.stderr.isatty():
@@ -31,13 +31,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
         progress = tqdm(unit="article", file=sys.stderr)
     try:
-        copied = copy_index(settings.data_dir, store, on_article=(lambda _: progress.update(1)) if progress else None)
+        report = migrate_index(settings.data_dir, store, on_article=(lambda _: progress.update(1)) if progress else None)
     finally:
         if progress:
             progress.close()
         store.close()
-    print(f"{copied} articles from {settings.data_dir} are in {where}")
-    return 0
+    for article_id, error in report.failed:
+        print(f"error: article {article_id}: {error}", file=sys.stderr)
+    print(
+        f"{report.copied} copied, {report.skipped} already there (skipped), {len(report.failed)} failed: "
+        f"{report.total} articles from {settings.data_dir} are in {where}"
+    )
+    return 1 if report.failed else 0
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

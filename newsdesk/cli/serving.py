@@ -110,7 +110,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from newsdesk.api.main import create_app
-
         from newsdesk.index.datadir import ServerAddress, forget_server, record_server
 
         recorded = not settings.database_url  # the CLI finds a server by its data directory's lock

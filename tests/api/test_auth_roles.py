@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.auth import KeyRing, hash_key, keyring_from, require_read, require_write
 from newsdesk.api.main import create_app
-
 from newsdesk.settings import Settings, SettingsError
 from tests.conftest import HashingEmbedder
 

@@ -24,6 +24,9 @@ from newsdesk.api.main import create_app
 from loadtest.server import free_port
 from newsdesk.settings import Settings
 
+# Minutes, not seconds: left out of the quick loop, pytest -m "not slow".
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 API_KEY = "schemathesis-key"
 SEED = 20260115

@@ -12,6 +12,9 @@ from newsdesk.qa.types import ArticleDraft
 from bench.report import print_table
 from bench.run import Question, load_questions, main, run_benchmark
 
+# Minutes, not seconds: left out of the quick loop, pytest -m "not slow".
+pytestmark = pytest.mark.slow
+
 TOPICS = [
     ("Harbour reopens after storm", "harbour", "ferries", "pier"),
     ("City council approves new tram line", "council", "tram", "depot"),

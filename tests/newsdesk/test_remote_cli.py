@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from newsdesk.api.main import create_app
-from newsdesk.index.datadir import ServerAddress, forget_server, record_server, running_server
-from newsdesk.qa.embedding import SentenceTransformerEmbedder
 
 from newsdesk import cli
+from newsdesk.api.main import create_app
 from newsdesk.cli import asking, chat_command, common
+from newsdesk.index.datadir import ServerAddress, forget_server, record_server, running_server
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.settings import Settings
 
 AMBASSADOR = "Who is Russia's new ambassador to the United States?"

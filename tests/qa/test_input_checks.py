@@ -6,11 +6,11 @@ import random
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.ingest.input_checks import article_text_from_html, check_prose, looks_like_html
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 NOISE = bytes(random.Random(7).randrange(256) for _ in range(2258)).decode("latin-1")
 NEWS = "The ferry resumed on Thursday after 3 days of storms; 1,204 passengers crossed by 10:30 a.m."
