@@ -32,6 +32,7 @@ ROUTES = {
     ("POST", "/chat/stream"): "read",
     ("GET", "/chat/{conversation_id}"): "read",
     ("DELETE", "/chat/{conversation_id}"): "write",
+    ("GET", "/timeline"): "read",
     ("POST", "/v1/chat/completions"): "read",
     ("GET", "/v1/models"): "read",
     ("GET", "/v1/models/{model}"): "read",
