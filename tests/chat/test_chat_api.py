@@ -60,6 +60,10 @@ def test_a_follow_up_is_answered_from_the_earlier_turns(client: TestClient) -> N
         "short_answer",
         "message",
         "interpreted_question",
+        "answer_kind",
+        "citations",
+        "changes",
+        "disagreements",
     }
 
     second = chat(client, SERVED, conversation, top_k=10)
