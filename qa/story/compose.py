@@ -22,13 +22,13 @@ and the abstention stands.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from newsdesk.qa.answering.config import AnsweringConfig
-from newsdesk.qa.answering.scoring import ScoredSentence
+from newsdesk.qa.answering.scoring import ScoredSentence, sentence_confidence
+from newsdesk.qa.reader.windows import DATELINE
 from newsdesk.qa.story.question_kinds import INSTRUCTION_WORDS, QuestionKind, question_kind
 from newsdesk.qa.text import STOPWORDS, content_terms, stem, tokens
 from newsdesk.qa.types import Answer, Citation, Quote
@@ -183,6 +183,9 @@ def _pick(weighed: Sequence[_Weighed], first: ScoredSentence | None, config: Com
 
 
 def _quote(sentence: ScoredSentence, existing: Sequence[Quote]) -> Quote:
+    dateline = DATELINE.match(sentence.text)  # "KANANASKIS, Alberta: " is where, not what the sentence says
+    if dateline and dateline.end() < len(sentence.text):
+        sentence = replace(sentence, start=sentence.start + dateline.end(), text=sentence.text[dateline.end() :])
     stored = sentence.source
     for quote in existing:
         if (quote.article_id, quote.start, quote.end) == (stored.passage.article_id, sentence.start, sentence.end):
@@ -208,9 +211,7 @@ def _answer_sentence(answer: Answer, scored: Sequence[ScoredSentence]) -> Scored
 
 def _confidence(picked: Sequence[ScoredSentence], answering: AnsweringConfig) -> float:
     """The sentence-scoring confidence of the best picked sentence (the reader did not answer)."""
-    best = max(picked, key=lambda s: s.similarity)
-    logit = answering.confidence_similarity * best.similarity + answering.confidence_context * best.context
-    return 1.0 / (1.0 + math.exp(-(logit + answering.confidence_bias)))
+    return sentence_confidence(max(picked, key=lambda s: s.similarity), answering)
 
 
 def compose_answer(

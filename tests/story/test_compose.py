@@ -175,3 +175,14 @@ def test_the_openai_endpoint_returns_the_marks_and_numbered_sources_streaming_a_
     assert [d.rstrip() for d in deltas[:cited]] == [
         f"{asked['quotes'][c['quote']]['text']} [{n}]" for n, c in enumerate(asked["citations"], start=1)
     ]
+
+
+def test_a_cited_sentence_leaves_its_dateline_out() -> None:
+    text = "KANANASKIS, Alberta: The summit leaders closed the meeting with a statement on trade."
+    with_dateline = [_sentence("dated", "2025-06-17", text, 1.7, start=0), *SCORED[:2]]
+    abstained = Answer("Summarise the summit", None, 0.1, (), message="No supported answer.", answer_kind="none")
+    answer = compose_answer(abstained, with_dateline, WEIGHTS)
+    _check_citations(answer)
+    dated = next(q for q in answer.quotes if q.article_id == "dated")
+    assert dated.text == text[len("KANANASKIS, Alberta: ") :] and dated.start == len("KANANASKIS, Alberta: ")
+    assert "KANANASKIS" not in answer.answer
