@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from newsdesk.qa.dates import NEWS_DATES, NewsDates
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.story.timeline import TimelineConfig
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["BOUNDS", "MULTIPART_PATHS", "RequestBounds", "RequestLimits"]
 

@@ -9,18 +9,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+
 from newsdesk.api.auth import keyring_from
 from newsdesk.api.errors import install_error_handlers
 from newsdesk.api.limits import RequestLimits
 from newsdesk.api.routers import articles, ask, chat, docs, feeds, health, openai, page, timeline, uploads
+from newsdesk.desk import Newsdesk
 from newsdesk.index.factory import describe_storage, open_conversations, open_feeds, open_store
 from newsdesk.qa.embedding import Embedder, load_embedder
 from newsdesk.qa.feeds.polling import FeedPoller
 from newsdesk.qa.ingest.fetching import Fetcher
 from newsdesk.qa.ingest.files import add_paths
 from newsdesk.qa.reader.reader import ExtractiveReader
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 
 __all__ = ["create_app"]

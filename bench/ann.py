@@ -21,6 +21,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+
 from newsdesk.index.vectors import VectorIndex
 
 DIMENSION = 384

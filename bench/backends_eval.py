@@ -17,6 +17,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from bench.scale_postgres import postgres_server
+from newsdesk.desk import Newsdesk
 from newsdesk.eval.corpus import cached_corpus_index
 from newsdesk.eval.questions import load_eval_set
 from newsdesk.eval.runner import InProcessTarget, run_eval
@@ -25,9 +27,6 @@ from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.reader.reader import load_reader
-
-from bench.scale_postgres import postgres_server
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import eval_cache_dir
 
 

@@ -19,12 +19,11 @@ import statistics
 import sys
 from pathlib import Path
 
+from newsdesk.desk import Newsdesk
 from newsdesk.index.datadir import VECTORS_FILE
 from newsdesk.qa.answering.read_windows import windows_to_read
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.pipeline.config import PipelineConfig
-
-from newsdesk.desk import Newsdesk
 
 __all__ = ["MODES", "main"]
 

@@ -21,12 +21,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.embedding import EmbedderConfig, load_embedder
 from newsdesk.qa.feeds.config import FeedConfig
 from newsdesk.qa.feeds.sources import add_url
 from newsdesk.qa.ingest.fetching import FetchConfig, Fetcher
-
-from newsdesk.desk import Newsdesk
 
 __all__ = ["main", "make_site"]
 

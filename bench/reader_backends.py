@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from newsdesk.qa.reader.config import ReaderConfig, TrainingConfig
 from newsdesk.qa.reader.examples import ReadingExample, news_examples
 from newsdesk.qa.reader.onnx_reader import load_onnx_reader

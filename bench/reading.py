@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import faiss
-from newsdesk.index.datadir import VECTORS_FILE
-from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder
-from newsdesk.qa.pipeline.config import PipelineConfig
-from newsdesk.qa.reader.reader import load_reader
 
 from bench.reference import ReferenceIndex, search_reference
 from bench.run import WARMUP_QUESTIONS, Question, load_questions
 from bench.timing import summarise_ms
 from newsdesk.desk import Newsdesk
+from newsdesk.index.datadir import VECTORS_FILE
+from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder
+from newsdesk.qa.pipeline.config import PipelineConfig
+from newsdesk.qa.reader.reader import load_reader
 
 __all__ = ["main", "measure_budgets"]
 

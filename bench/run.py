@@ -26,16 +26,16 @@ from typing import Any
 
 import faiss
 import numpy as np
-from newsdesk.index.datadir import VECTORS_FILE
-from newsdesk.qa.embedding import Embedder, SentenceTransformerEmbedder
-from newsdesk.qa.ingest.parsing import draft_from_mapping
-from newsdesk.qa.types import ArticleDraft
 
 from bench.http import measure_http
 from bench.reference import ReferenceIndex, build_reference_index, search_reference
 from bench.report import print_table
 from bench.timing import summarise_ms
 from newsdesk.desk import Newsdesk
+from newsdesk.index.datadir import VECTORS_FILE
+from newsdesk.qa.embedding import Embedder, SentenceTransformerEmbedder
+from newsdesk.qa.ingest.parsing import draft_from_mapping
+from newsdesk.qa.types import ArticleDraft
 
 __all__ = ["Question", "TimedEmbedder", "load_articles", "load_questions", "main", "run_benchmark"]
 

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from bench.timing import summarise_ms
 from newsdesk.qa.ids import content_hash
 from newsdesk.qa.pipeline.storage import ArticleWrite, SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import RetrievalConfig, query_terms
 from newsdesk.qa.types import Article, Passage
-
-from bench.timing import summarise_ms
 
 DIMENSION = 384
 PASSAGES_PER_ARTICLE = 20

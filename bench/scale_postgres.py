@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
-from newsdesk.index.postgres.connection import PostgresConfig
-from newsdesk.index.postgres.store import PostgresStore
 
 from bench.scale import Backend
+from newsdesk.index.postgres.connection import PostgresConfig
+from newsdesk.index.postgres.store import PostgresStore
 
 __all__ = ["open_postgres", "postgres_server"]
 

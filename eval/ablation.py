@@ -13,6 +13,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from newsdesk.desk import Newsdesk
 from newsdesk.eval.corpus import cached_corpus_index
 from newsdesk.eval.questions import load_eval_set
 from newsdesk.eval.runner import InProcessTarget, run_eval
@@ -21,8 +22,6 @@ from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.reader.reader import load_reader
 from newsdesk.qa.retrieval.fusion import RetrievalConfig
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import eval_cache_dir
 
 __all__ = ["VARIANTS", "main"]

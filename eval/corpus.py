@@ -15,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.embedding import Embedder
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.ingest.parsing import draft_from_mapping, expand_paths, parse_file
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 from .questions import load_squad_corpus
 

@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 import httpx
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.chat.conversation import Conversation
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.types import ChatTurn
-
-from newsdesk.desk import Newsdesk
 
 from .metrics import QuestionScore, aggregate, contains_answer, exact_match, f1_score, first_hit_rank
 from .questions import EvalConversation, EvalQuestion

@@ -27,10 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.types import Answer
-
-from newsdesk.desk import Newsdesk
 
 from .metrics import percentile
 from .records import EvalSetError, as_of_date, json_lines, question_text, read_text, record_id

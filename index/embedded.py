@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
 from newsdesk.index.datadir import STORE_FILE, VECTORS_FILE, WriteLock
 from newsdesk.index.store import ArticleStore, fts_match
 from newsdesk.index.vectors import APPROXIMATE_ABOVE, VectorIndex

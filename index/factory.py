@@ -87,9 +87,9 @@ def open_conversations(
     """
     if database_url:
         _check_url(database_url)
-        from newsdesk.index.postgres.conversations import PostgresConversationStore
-
         from dataclasses import replace
+
+        from newsdesk.index.postgres.conversations import PostgresConversationStore
 
         config = replace(postgres, pool_max=min(4, postgres.pool_max)) if postgres else None
         return PostgresConversationStore(database_url, ttl_seconds, config=config)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+
 from newsdesk.index import sqlite
 from newsdesk.index.bm25 import TEXT_WEIGHT, TITLE_WEIGHT
 from newsdesk.index.store_schema import SCHEMA, SCHEMA_VERSION, recorded_model

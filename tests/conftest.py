@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.main import create_app
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.ingest.files import add_paths
 from newsdesk.qa.reader.reader import ExtractiveReader, load_reader
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

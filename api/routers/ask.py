@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+
 from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.schemas import AskRequest, AskResponse
-
 from newsdesk.desk import Newsdesk
 
 router = APIRouter(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
+
 from newsdesk.api.auth import require_read, require_write
 from newsdesk.api.deps import get_conversations, get_desk
 from newsdesk.api.errors import (
@@ -25,11 +26,10 @@ from newsdesk.api.errors import (
     status_for,
 )
 from newsdesk.api.schemas import ChatRequest, ChatResponse, ChatTurnOut, ConversationOut, DeletedConversation
+from newsdesk.desk import Newsdesk
 from newsdesk.index.conversations import ConversationStorage, StoredTurn
 from newsdesk.qa.errors import NewsdeskError, QueryError
 from newsdesk.qa.types import Answer, ChatTurn
-
-from newsdesk.desk import Newsdesk
 
 router = APIRouter(
     prefix="/chat",

@@ -6,6 +6,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Request, status
+
 from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_settings, require_api_key
 from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
@@ -15,7 +16,6 @@ from newsdesk.qa.feeds.config import parse_every
 from newsdesk.qa.feeds.polling import FeedPoller
 from newsdesk.qa.feeds.registry import FeedRegistry
 from newsdesk.qa.ingest.fetching import check_address
-
 from newsdesk.settings import Settings
 
 router = APIRouter(prefix="/feeds", tags=["feeds"], responses=error_responses(*STORAGE_ERRORS))

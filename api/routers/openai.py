@@ -13,11 +13,11 @@ import re
 import secrets
 import time
 from collections.abc import Iterator, Sequence
-
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, StreamingResponse
+
 from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import JSON_BODY_ERRORS, READ_KEY_ERRORS, STORAGE_ERRORS, error_responses
@@ -34,11 +34,10 @@ from newsdesk.api.schemas import (
     UsageOut,
 )
 from newsdesk.api.schemas.openai import MODEL_NAME, NewsdeskExtensionOut, OpenAIErrorOut
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.chat.conversation import Conversation
 from newsdesk.qa.chat.followup import RECENT_TURNS
 from newsdesk.qa.types import Answer, ChatTurn
-
-from newsdesk.desk import Newsdesk
 
 router = APIRouter(
     prefix="/v1", tags=["openai"], dependencies=[Depends(require_read)], responses=error_responses(*READ_KEY_ERRORS)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+
 from newsdesk.api.auth import require_read
 from newsdesk.api.deps import get_desk
 from newsdesk.api.errors import READ_KEY_ERRORS, STORAGE_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
-from newsdesk.api.schemas.common import NOT_BLANK, NewsDate
 from newsdesk.api.schemas import TimelineResponse
-
+from newsdesk.api.schemas.common import NOT_BLANK, NewsDate
 from newsdesk.desk import Newsdesk
 
 router = APIRouter(

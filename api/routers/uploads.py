@@ -6,15 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+
 from newsdesk.api.deps import get_desk, get_settings, require_api_key
 from newsdesk.api.errors import JSON_BODY_ERRORS, STORAGE_ERRORS, WRITE_KEY_ERRORS, error_responses
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.feeds import FetchIn, IngestedItem, IngestOut
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.feeds.sources import ItemOutcome, add_url
 from newsdesk.qa.ingest.fetching import Fetcher
 from newsdesk.qa.ingest.files import FileOutcome, add_uploads
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 
 router = APIRouter(prefix="/articles", tags=["articles"], responses=error_responses(*STORAGE_ERRORS))

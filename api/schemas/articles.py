@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, Discriminator, Field, StringConstraints, Tag
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.common import STATES_NOT_BLANK_TEXT, NewsDate, StrictRequest
 from newsdesk.qa.ids import ARTICLE_ID_PATTERN
-from pydantic import BaseModel, Discriminator, Field, StringConstraints, Tag
 
 __all__ = [
     "AddArticlesResponse",

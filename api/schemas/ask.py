@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import BaseModel, Field, StringConstraints
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.common import (
     QUOTE_COUNT_HELP,
@@ -13,7 +15,6 @@ from newsdesk.api.schemas.common import (
     StrictRequest,
 )
 from newsdesk.qa.types import Answer, Citation, Disagreement, Quote, ShortAnswer, ValueReport
-from pydantic import BaseModel, Field, StringConstraints
 
 __all__ = [
     "AnswerOut", "AskRequest", "AskResponse", "CitationOut", "DisagreementOut", "QuoteOut", "ShortAnswerOut",

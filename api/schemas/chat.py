@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated
 
+from pydantic import BaseModel, Field, StringConstraints
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.ask import AnswerOut, QuoteOut
 from newsdesk.api.schemas.common import QUOTE_COUNT_HELP, STATES_NOT_BLANK, NewsDate, QuoteCount, StrictRequest
 from newsdesk.index.conversations import StoredTurn
 from newsdesk.qa.types import Answer
-from pydantic import BaseModel, Field, StringConstraints
 
 __all__ = [
     "CONVERSATION_ID_PATTERN",

@@ -6,9 +6,10 @@ import re
 from datetime import date
 from typing import Annotated
 
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.qa.ingest.cleaning import BLANK_TEXT
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "NOT_BLANK",

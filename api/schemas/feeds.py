@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
+from pydantic import BaseModel, Field, StringConstraints
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.common import StrictRequest
 from newsdesk.qa.feeds.registry import Feed
-from pydantic import BaseModel, Field, StringConstraints
 
 __all__ = ["DeletedFeed", "FeedIn", "FeedListOut", "FeedOut", "FetchIn", "IngestOut", "IngestedItem", "WebUrl"]
 

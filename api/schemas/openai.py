@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.schemas.common import STATES_NOT_BLANK, StrictRequest, WholeNumber
-from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 __all__ = [
     "MODEL_NAME",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
+
 from newsdesk.api.schemas.ask import QuoteOut
 from newsdesk.qa.story.timeline import Timeline, TimelineDay
-from pydantic import BaseModel, Field
 
 __all__ = ["TimelineDayOut", "TimelineResponse"]
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 import psycopg
+
 from newsdesk.index.conversations import StoredTurn, new_conversation_id, quotes_to_json, turns_from_rows
 from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
 from newsdesk.index.postgres.schema import create_conversation_tables, prepare_database

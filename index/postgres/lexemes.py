@@ -21,11 +21,12 @@ import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsdesk.index.bm25 import fts5_tokens
 from psycopg import postgres
 from psycopg.abc import AdaptContext
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
+
+from newsdesk.index.bm25 import fts5_tokens
 
 __all__ = ["LexicalQuery", "PassageLexemes", "lexical_query", "passage_lexemes", "phrase_queries", "register_tsvector"]
 

@@ -25,9 +25,10 @@ tables already there are not touched.
 from __future__ import annotations
 
 import psycopg
+from psycopg import sql
+
 from newsdesk.index.postgres.connection import connect_once
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError
-from psycopg import sql
 
 __all__ = [
     "ARTICLE_LOCKS",

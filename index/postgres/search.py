@@ -28,13 +28,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from psycopg import sql
+
 from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
 from newsdesk.index.postgres.lexemes import lexical_query
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate
 from newsdesk.qa.types import Passage, StoredPassage
-from psycopg import sql
 
 __all__ = ["hybrid_query", "ranked_passages"]
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import psycopg
+
 from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
 from newsdesk.index.postgres.lexemes import passage_lexemes, phrase_queries, register_tsvector
 from newsdesk.index.postgres.schema import ARTICLE_LOCKS, prepare_database, record_or_check_model

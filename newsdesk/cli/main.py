@@ -9,8 +9,16 @@ import sys
 from collections.abc import Sequence
 
 from newsdesk.cli import (
-    articles, asking, chat_command, db_command, eval_command, migrate_command, serving, timeline_command,
-    train_command, watch_command,
+    articles,
+    asking,
+    chat_command,
+    db_command,
+    eval_command,
+    migrate_command,
+    serving,
+    timeline_command,
+    train_command,
+    watch_command,
 )
 from newsdesk.cli.common import UsageError, add_common_options
 from newsdesk.qa.errors import NewsdeskError

@@ -12,7 +12,6 @@ from newsdesk.qa.feeds.sources import ItemOutcome
 from newsdesk.qa.ingest.feeds import FEED_SUFFIXES
 from newsdesk.qa.ingest.files import ArticleSink
 from newsdesk.qa.types import AddResult
-
 from newsdesk.settings import Settings
 
 __all__ = ["add_web_sources", "is_url", "report_result", "split_sources"]

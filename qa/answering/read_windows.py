@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.reader.windows import Window, window_around
 from newsdesk.qa.types import Passage

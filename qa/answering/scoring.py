@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
+
 from newsdesk.qa.answering.config import AnsweringConfig
 from newsdesk.qa.answering.short_answer import AnswerType, answer_type, pick_short_answer
 from newsdesk.qa.embedding import pool_mean

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+
 from newsdesk.qa.embedding import factory
 from newsdesk.qa.embedding.base import Embedder, EmbedderConfig
 from newsdesk.qa.errors import IndexStateError

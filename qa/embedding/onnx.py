@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from newsdesk.qa.embedding.base import DEFAULT_MODEL, EmbedderConfig, QueryCache, resolve_model_path
 from newsdesk.qa.errors import IndexStateError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+
 from newsdesk.qa.embedding.base import EmbedderConfig, QueryCache, resolve_model_path
 from newsdesk.qa.errors import IndexStateError
 

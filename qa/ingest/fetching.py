@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+
 from newsdesk.qa.errors import FetchError
 
 __all__ = ["FetchConfig", "Fetched", "Fetcher", "check_address", "check_url", "resolve_checked"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate, RetrievalConfig
 from newsdesk.qa.types import Article, ArticleSummary, Passage, StoredPassage

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
 from newsdesk.qa.embedding.base import Embedder, pool_mean
 from newsdesk.qa.errors import ArticleError, NewsdeskError, NotFoundError
 from newsdesk.qa.ids import content_hash, derive_article_id, validate_article_id

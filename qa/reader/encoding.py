@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from newsdesk.qa.reader.config import ReaderConfig
 
 __all__ = ["EncodedBatch", "encode_pairs", "question_tail", "token_labels"]

@@ -146,9 +146,10 @@ def load_onnx_reader(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers import AutoTokenizer
+
     from newsdesk.qa.reader.network import META_FILE, base_model_dir
     from newsdesk.qa.reader.reader import SHIPPED_READER
-    from transformers import AutoTokenizer
 
     directory = directory or SHIPPED_READER
     if not (directory / META_FILE).is_file():

@@ -48,6 +48,7 @@ class ExtractiveReader:
     def read(self, question: str, windows: Sequence[str]) -> list[SpanScore]:
         """The best span of every window (window character offsets), in the order given."""
         import torch
+
         from newsdesk.qa.reader.encoding import encode_pairs
 
         results: list[SpanScore] = []
@@ -93,8 +94,9 @@ def load_reader(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
-    from newsdesk.qa.reader.network import base_model_dir, load_network
     from transformers import AutoTokenizer
+
+    from newsdesk.qa.reader.network import base_model_dir, load_network
 
     directory = directory or SHIPPED_READER
     if not (directory / "reader.json").is_file():

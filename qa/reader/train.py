@@ -107,8 +107,9 @@ def _save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, ste
 
 def _initial_model(config: TrainingConfig) -> Any:
     """MiniLM with a new span head, or a saved reader to continue from."""
-    from newsdesk.qa.reader.network import base_model_dir, load_network
     from transformers import AutoModelForQuestionAnswering
+
+    from newsdesk.qa.reader.network import base_model_dir, load_network
 
     if config.init_from:
         model, _ = load_network(Path(config.init_from))
@@ -144,10 +145,11 @@ def train(
     ``export_only`` exports the best checkpoint so far, while training may go on elsewhere.
     """
     import torch
-    from newsdesk.qa.reader.encoding import encode_pairs, token_labels
-    from newsdesk.qa.reader.network import SHARED_WEIGHT, base_model_dir
     from transformers import AutoTokenizer
     from transformers import logging as hf_logging
+
+    from newsdesk.qa.reader.encoding import encode_pairs, token_labels
+    from newsdesk.qa.reader.network import SHARED_WEIGHT, base_model_dir
 
     hf_logging.set_verbosity_error()
     work_dir.mkdir(parents=True, exist_ok=True)

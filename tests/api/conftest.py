@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from newsdesk.api.main import create_app
 
+from newsdesk.api.main import create_app
 from newsdesk.settings import Settings
 from tests.conftest import HashingEmbedder
 

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.limits import BOUNDS
 from newsdesk.api.main import create_app
 from newsdesk.qa.errors import IndexStateError
-
 from newsdesk.settings import Settings
 
 API_KEY = "contract-key"

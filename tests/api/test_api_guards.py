@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from newsdesk.api.main import create_app
 
+from newsdesk.api.main import create_app
 from newsdesk.settings import Settings
 
 ARTICLE = {"title": "Keyed", "text": "A short article about a keyed write to the index.", "id": "keyed-1"}

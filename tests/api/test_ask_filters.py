@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.main import create_app
 from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.reader.reader import ExtractiveReader
-
 from newsdesk.settings import Settings
 
 # The seed articles have dates but no source; these three add sources and an undated article.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from newsdesk.api.schemas import NOT_BLANK, AskRequest, digit_range_pattern
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from newsdesk.api.main import create_app
 
 from loadtest.server import free_port
+from newsdesk.api.main import create_app
 from newsdesk.settings import Settings
 
 # Minutes, not seconds: left out of the quick loop, pytest -m "not slow".

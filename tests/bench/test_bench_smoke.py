@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from newsdesk.qa.embedding import SentenceTransformerEmbedder
-from newsdesk.qa.types import ArticleDraft
 
 from bench.report import print_table
 from bench.run import Question, load_questions, main, run_benchmark
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.types import ArticleDraft
 
 # Minutes, not seconds: left out of the quick loop, pytest -m "not slow".
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from newsdesk.api.main import create_app
 
+from newsdesk.api.main import create_app
 from newsdesk.settings import Settings
 
 AMBASSADOR = "Who is Russia's new ambassador to the United States?"

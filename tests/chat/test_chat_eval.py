@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from newsdesk.eval.questions import EvalSetError, is_conversation_set, load_conversation_set, load_eval_set
-from newsdesk.eval.runner import InProcessTarget, run_conversation_eval
 
 from newsdesk.cli.main import main
 from newsdesk.desk import Newsdesk
+from newsdesk.eval.questions import EvalSetError, is_conversation_set, load_conversation_set, load_eval_set
+from newsdesk.eval.runner import InProcessTarget, run_conversation_eval
 from tests.conftest import ROOT, SEEDS
 
 CHAT_SET = ROOT / "eval" / "sets" / "seed_chat.jsonl"

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.conversations import ConversationStore, StoredTurn
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.types import Answer, Quote, ShortAnswer

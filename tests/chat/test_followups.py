@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.chat.followup import RECENT_TURNS, ChatTurn, resolve_followup, turn_from_answer
 from newsdesk.qa.types import Answer, Quote, ShortAnswer
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.qa.chat.conversation import Conversation
 
 AMBASSADOR = "Who is Russia's new ambassador to the United States?"

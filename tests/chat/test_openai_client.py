@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.main import create_app
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
-
 from newsdesk.settings import Settings
 
 openai = pytest.importorskip("openai")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from newsdesk.qa.types import ArticleDraft
 
 from newsdesk.desk import Newsdesk
+from newsdesk.qa.types import ArticleDraft
 
 AMBASSADOR = "Who is Russia's new ambassador to the United States?"
 # Still wrong with the shipped reader (see the README's reading-model section); strict, so that a

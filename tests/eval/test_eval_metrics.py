@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.eval.metrics import (
     QuestionScore,
     aggregate,

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from newsdesk.eval.questions import EvalQuestion, EvalSetError, load_eval_set, load_squad_corpus
 
 SQUAD_V1: dict[str, Any] = {

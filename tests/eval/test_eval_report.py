@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+
 from newsdesk.eval.report import MetricChange, _json_attr, compare_metrics, render_report
 
 _VOID = frozenset({"meta", "input", "br", "hr", "img", "link", "wbr"})

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from newsdesk.cli.main import main
+from newsdesk.desk import Newsdesk
 from newsdesk.eval.records import EvalSetError
 from newsdesk.eval.stories import is_story_set, load_story_set, story_metrics
 from newsdesk.eval.story_metrics import cited_sentence_ok, matched_values, order_pairs, same_value
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.ingest.files import add_paths
-
-from newsdesk.cli.main import main
-from newsdesk.desk import Newsdesk
 from tests.conftest import ROOT, SEEDS
 
 WRITTEN_SET = ROOT / "tests" / "story" / "stories-tests.jsonl"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.embedded import EmbeddedStore
 from newsdesk.index.migrate import copy_index
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 ARTICLES = [
     ArticleDraft(title="Harbour budget", text="The council approved the harbour budget on Monday. Work on the pier starts in March.",

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.datadir import STORE_FILE, VECTORS_FILE
 from newsdesk.index.store import ArticleStore
 from newsdesk.qa.errors import IndexLockedError, ModelMismatchError, NotFoundError
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 BODY = (
     "The city council approved the new budget on Monday. It raises spending on schools by ten percent. "

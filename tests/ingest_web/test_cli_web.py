@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from newsdesk.cli.main import main
 
+from newsdesk.cli.main import main
 from tests.ingest_web.site import Site, rss_feed
 
 STORM = [

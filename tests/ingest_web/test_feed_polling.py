@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.feeds import SqliteFeedRegistry
 from newsdesk.index.store import ArticleStore
+from newsdesk.qa.errors import QueryError
 from newsdesk.qa.feeds.config import FeedConfig, parse_every
 from newsdesk.qa.feeds.polling import FeedPoller
 from newsdesk.qa.feeds.registry import FeedState
-from newsdesk.qa.errors import QueryError
 from newsdesk.qa.ingest.fetching import FetchConfig, Fetcher
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 from tests.ingest_web.site import Site
 

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.feeds.config import FeedConfig
 from newsdesk.qa.feeds.sources import add_feed_content, add_feed_file, add_url
 from newsdesk.qa.ingest.fetching import FetchConfig, Fetcher
 from newsdesk.qa.ingest.files import add_uploads
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 from tests.ingest_web.pdfs import text_pdf
 from tests.ingest_web.site import Site

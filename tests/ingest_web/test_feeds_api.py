@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from newsdesk.api.main import create_app
 
+from newsdesk.api.main import create_app
 from newsdesk.settings import Settings
 from tests.ingest_web.pdfs import text_pdf
 from tests.ingest_web.site import Site

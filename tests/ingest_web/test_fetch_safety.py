@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from newsdesk.qa.errors import FetchError
 from newsdesk.qa.ingest.fetching import FetchConfig, Fetcher, check_address, check_url
-
 from tests.ingest_web.site import Site
 
 OPEN = FetchConfig(allow_private=True, timeout_seconds=1.0, total_seconds=5.0, max_bytes=200_000)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from newsdesk.qa.embedding import DEFAULT_MODEL, EmbedderConfig
 from newsdesk.qa.embedding.lazy import LazyEmbedder, model_name
 from newsdesk.qa.errors import IndexStateError
-
 from tests.conftest import HashingEmbedder
 
 

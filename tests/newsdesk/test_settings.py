@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from newsdesk.qa.errors import NewsdeskError
 
+from newsdesk.qa.errors import NewsdeskError
 from newsdesk.settings import Settings, SettingsError
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from newsdesk.index.postgres.store import PostgresStore
-from newsdesk.qa.embedding.base import Embedder
 
 from newsdesk.desk import Newsdesk
+from newsdesk.index.postgres.store import PostgresStore
+from newsdesk.qa.embedding.base import Embedder
 
 _numbers = itertools.count()
 

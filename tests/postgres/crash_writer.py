@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 import time
 
+from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 
 TOWNS = ("Belbrook", "Corwick", "Dunmere", "Fenholt", "Galthorpe", "Harcombe", "Kelford", "Morvale")

@@ -16,14 +16,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.migrate import copy_index
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.pipeline.config import PipelineConfig
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.types import Answer
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import ROOT
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval" / "sets" / "seed.jsonl").read_text().splitlines()]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from newsdesk.index.conversations import ConversationStorage, ConversationStore, StoredTurn
 from newsdesk.index.postgres.conversations import PostgresConversationStore
 from newsdesk.qa.errors import NotFoundError

@@ -10,12 +10,12 @@ import sys
 import time
 
 import psycopg
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.ingest.chunking import split_into_passages
 from newsdesk.qa.ingest.sentences import split_sentences
 from newsdesk.qa.pipeline.config import PipelineConfig
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import ROOT, HashingEmbedder
 from tests.postgres.crash_writer import crash_article
 

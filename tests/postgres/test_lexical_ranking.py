@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import psycopg
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.pipeline.storage import SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import RetrievalConfig
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 from tests.postgres.test_store_contract import BODY, FLOOD
 

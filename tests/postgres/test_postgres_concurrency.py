@@ -6,11 +6,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.ingest.chunking import split_into_passages
 from newsdesk.qa.types import Answer
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 from tests.postgres.crash_writer import crash_article
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from newsdesk.index.postgres.store import PostgresStore
-from newsdesk.qa.embedding import DEFAULT_MODEL
-from newsdesk.qa.types import ArticleDraft
 
 from newsdesk import cli
 from newsdesk.desk import Newsdesk
+from newsdesk.index.postgres.store import PostgresStore
+from newsdesk.qa.embedding import DEFAULT_MODEL
+from newsdesk.qa.types import ArticleDraft
 from tests.conftest import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.errors import IndexLockedError
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 from tests.postgres.replica import streaming_replica, wait_for_replay
 

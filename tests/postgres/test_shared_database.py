@@ -9,7 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.main import create_app
+from newsdesk.desk import Newsdesk
 from newsdesk.index.conversations import ConversationStore
 from newsdesk.index.embedded import EmbeddedStore
 from newsdesk.index.factory import describe_storage, open_conversations, open_store
@@ -18,8 +20,6 @@ from newsdesk.index.postgres.schema import SCHEMA_VERSION
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.errors import IndexStateError, ModelMismatchError, NotFoundError
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 from tests.conftest import HashingEmbedder
 from tests.postgres.test_store_contract import BODY, FLOOD, draft

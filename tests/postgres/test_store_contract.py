@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import NotFoundError
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate, RetrievalConfig
 from newsdesk.qa.types import ArticleDraft, StoredPassage
-
-from newsdesk.desk import Newsdesk
 from tests.conftest import HashingEmbedder
 
 OpenDesk = Callable[..., Newsdesk]

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+from newsdesk import cli
 from newsdesk.api.main import create_app
+from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.connection import PostgresConfig
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.errors import StorageUnavailableError
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk import cli
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 from tests.conftest import HashingEmbedder
 from tests.postgres.proxy import ClosableProxy, closable_proxy

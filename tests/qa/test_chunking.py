@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from newsdesk.qa.ingest.chunking import ChunkingConfig, split_into_passages
 from newsdesk.qa.ingest.cleaning import clean_text
 from newsdesk.qa.ingest.parsing import parse_file

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from newsdesk.qa.ingest.cleaning import BLANK_TEXT, clean_text, clean_title
 from newsdesk.qa.ingest.parsing import parse_file
 from newsdesk.qa.ingest.sentences import split_sentences

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from newsdesk.qa.dates import NEWS_DATES
 from newsdesk.qa.errors import QueryError
 from newsdesk.qa.retrieval.filters import PassageFilter, as_date

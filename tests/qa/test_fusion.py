@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.retrieval.fusion import Candidate, RetrievalConfig, fuse_rankings, query_terms
 
 DENSE = [(1, 0.9), (2, 0.8), (3, 0.7)]

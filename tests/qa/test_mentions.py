@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from newsdesk.qa.chat.mentions import DATE, NAME, PERSON, PLACE, find_mentions
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder, load_embedder
-from newsdesk.qa.errors import IndexStateError, ModelMismatchError
-from newsdesk.qa.ingest.files import add_paths
 
 from newsdesk import cli
 from newsdesk.desk import Newsdesk
+from newsdesk.qa.embedding import EmbedderConfig, SentenceTransformerEmbedder, load_embedder
+from newsdesk.qa.errors import IndexStateError, ModelMismatchError
+from newsdesk.qa.ingest.files import add_paths
 from newsdesk.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

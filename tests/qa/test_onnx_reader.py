@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from newsdesk import cli
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.reader import onnx_export, onnx_reader
 from newsdesk.qa.reader.config import TrainingConfig
 from newsdesk.qa.reader.examples import news_examples
 from newsdesk.qa.reader.reader import SHIPPED_READER, ExtractiveReader, load_reader
-
-from newsdesk import cli
 from newsdesk.settings import Settings, SettingsError
 
 NEWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "reader-train" / "realtimeqa.jsonl"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from newsdesk.qa.dates import parse_date
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.ingest.parsing import draft_from_mapping, expand_paths, parse_file, parse_text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from newsdesk.qa.ingest.sentences import split_sentences
 from newsdesk.qa.reader.card import fit_logistic
 from newsdesk.qa.reader.config import ReaderConfig, TrainingConfig
@@ -72,9 +73,10 @@ def test_best_span_of_an_empty_window_is_never_chosen() -> None:
 
 
 def test_token_labels_mark_the_gold_span_and_cls_for_none() -> None:
+    from transformers import AutoTokenizer
+
     from newsdesk.qa.reader.encoding import encode_pairs, token_labels
     from newsdesk.qa.reader.network import base_model_dir
-    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
     text = "The summit was held in The Hague in June."
@@ -86,9 +88,10 @@ def test_token_labels_mark_the_gold_span_and_cls_for_none() -> None:
 
 
 def test_long_questions_keep_their_end() -> None:
+    from transformers import AutoTokenizer
+
     from newsdesk.qa.reader.encoding import question_tail
     from newsdesk.qa.reader.network import base_model_dir
-    from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
     question = "background " * 100 + "Who won the race?"

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+
 from newsdesk.qa.answering.config import AnsweringConfig
 from newsdesk.qa.answering.reading import answer_by_reading
 from newsdesk.qa.answering.scoring import ScoredSentence

@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+
 from newsdesk.qa.answering.reading import answer_by_reading
 from newsdesk.qa.answering.scoring import (
     NO_ANSWER_MESSAGE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.answering.short_answer import AnswerType, answer_type, pick_short_answer
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.answering.relative_dates import resolve_relative_date
 from newsdesk.qa.answering.short_answer import AnswerType
 from newsdesk.qa.answering.span_kinds import fitting_part, span_fits, wants_sentence, widen_number

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from newsdesk.qa.retrieval.timeframe import TimeWindow, window_in_question
 
 AS_OF = date(2025, 6, 25)  # a Wednesday

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+
+from newsdesk import cli
+from newsdesk.desk import Newsdesk
 from newsdesk.index.datadir import STORE_FILE
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.errors import IndexLockedError, NotFoundError
@@ -19,9 +22,6 @@ from newsdesk.qa.ingest.chunking import split_into_passages
 from newsdesk.qa.ingest.cleaning import clean_text
 from newsdesk.qa.ingest.sentences import split_sentences
 from newsdesk.qa.types import Answer, ArticleDraft
-
-from newsdesk import cli
-from newsdesk.desk import Newsdesk
 
 ANIMALS = ("otter", "heron", "badger", "lynx", "falcon", "marmot", "gecko", "ibis", "stoat", "puffin")
 TOWNS = ("Belbrook", "Corwick", "Dunmere", "Fenholt", "Galthorpe", "Harcombe", "Kelford", "Morvale",

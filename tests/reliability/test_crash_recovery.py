@@ -11,15 +11,15 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+
+from loadtest.server import LocalServer
+from loadtest.workload import load_article
+from newsdesk.desk import Newsdesk
 from newsdesk.index.datadir import STORE_FILE, VECTORS_FILE
 from newsdesk.index.vectors import VectorIndex
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.ingest.chunking import split_into_passages
 from newsdesk.qa.ingest.sentences import split_sentences
-
-from loadtest.server import LocalServer
-from loadtest.workload import load_article
-from newsdesk.desk import Newsdesk
 
 CRASHES = 3
 STARTUP_TIMEOUT_S = 120.0

@@ -9,11 +9,11 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.errors import ArticleError
 from newsdesk.qa.ingest.parsing import SUPPORTED_SUFFIXES, parse_text
 from newsdesk.qa.types import ArticleDraft
-
-from newsdesk.desk import Newsdesk
 
 # Any JSON value, with the odd characters that break naive code.
 ODD_TEXT = st.text(

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.main import create_app
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.ingest.files import add_paths
 from newsdesk.qa.reader.reader import ExtractiveReader
-
-from newsdesk.desk import Newsdesk
 from newsdesk.settings import Settings
 from tests.conftest import SEEDS
 

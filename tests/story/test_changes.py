@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.story.changes import earlier_reports, latest_report, value_report
 from newsdesk.qa.story.config import StoryConfig
 from newsdesk.qa.story.reports import Report
 from newsdesk.qa.story.values import parse_value
 from newsdesk.qa.types import Quote
-
-from newsdesk.desk import Newsdesk
 
 DIED = "How many people died in the Riverton floods?"
 

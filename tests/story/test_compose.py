@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.story.compose import ComposeConfig, compose_answer, topic_weights
 from newsdesk.qa.types import Answer, Passage, Quote, ShortAnswer, StoredPassage
-
-from newsdesk.desk import Newsdesk
 
 
 def _sentence(article: str, published: str, text: str, score: float, start: int = 100, title: str = "") -> ScoredSentence:

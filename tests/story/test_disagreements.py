@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.story.config import StoryConfig
 from newsdesk.qa.story.disagreements import disagreeing_reports, disagreement
 from newsdesk.qa.story.reports import Report
 from newsdesk.qa.story.values import parse_value
 from newsdesk.qa.types import Quote
-
-from newsdesk.desk import Newsdesk
 
 
 def _report(value: str, published: str, source: str, margin: float = 5.0) -> Report:

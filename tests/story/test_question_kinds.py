@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.story.question_kinds import QuestionKind, question_kind, wants_composed_answer
 
 

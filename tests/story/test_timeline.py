@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+
+from newsdesk.desk import Newsdesk
 from newsdesk.qa.answering.scoring import ScoredSentence
 from newsdesk.qa.errors import QueryError
 from newsdesk.qa.story.timeline import TimelineConfig, timeline_from_sentences
 from newsdesk.qa.types import Passage, StoredPassage
-
-from newsdesk.desk import Newsdesk
-
 
 
 def _sentence(

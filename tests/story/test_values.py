@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from newsdesk.qa.story.values import mentions, parse_number, parse_value, value_at, values_in
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+
 from newsdesk.api.routers.page import STATIC_DIR
 
 EXTERNAL_REFERENCE = re.compile(

@@ -15,11 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from newsdesk.qa.embedding import SentenceTransformerEmbedder
-from newsdesk.qa.types import ArticleDraft
 
 from loadtest.server import LocalServer
 from newsdesk.desk import Newsdesk
+from newsdesk.qa.embedding import SentenceTransformerEmbedder
+from newsdesk.qa.types import ArticleDraft
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 playwright_api = pytest.importorskip(
