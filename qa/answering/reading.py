@@ -31,7 +31,7 @@ from newsdesk.qa.answering.read_windows import ReadWindow, SentenceLookup, windo
 from newsdesk.qa.answering.relative_dates import resolve_relative_date
 from newsdesk.qa.answering.scoring import NO_ANSWER_MESSAGE, ScoredSentence, collapse_duplicates, sentence_confidence
 from newsdesk.qa.answering.short_answer import AnswerType, answer_type
-from newsdesk.qa.answering.span_kinds import fitting_part, span_fits, wants_sentence, widen_number
+from newsdesk.qa.answering.span_kinds import fitting_part, is_yes_no, span_fits, wants_sentence, widen_number
 from newsdesk.qa.reader.spans import SpanScore
 from newsdesk.qa.reader.windows import DATELINE
 from newsdesk.qa.types import Answer, Quote, ShortAnswer
@@ -203,7 +203,9 @@ def answer_by_reading(
         return Answer(question, None, 0.0, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")
     best = readings[0]
     confidence = round(best.confidence, 4)
-    if wants_sentence(question):
+    # A why/how/what-did-X-say question takes the reader's span when it is sure of one; where no span
+    # fits, and always for yes/no, the sentence that settles it answers.
+    if is_yes_no(question) or (wants_sentence(question) and confidence < config.reader_abstain_below):
         return _sentence_answer(question, best, scored, quotes, config)
     if confidence < config.reader_abstain_below:
         return Answer(question, None, confidence, quotes, message=NO_ANSWER_MESSAGE, answer_kind="none")

@@ -18,7 +18,7 @@ from newsdesk.qa.answering.short_answer import DEMONYM_PATTERN as _DEMONYM
 from newsdesk.qa.answering.short_answer import NUMBER_PATTERN as _NUMBER
 from newsdesk.qa.answering.short_answer import AnswerType
 
-__all__ = ["fitting_part", "span_fits", "wants_sentence", "widen_number"]
+__all__ = ["fitting_part", "is_yes_no", "span_fits", "wants_sentence", "widen_number"]
 
 # Days and times relative to the article's date: dates for a *when* question.
 _RELATIVE_DAY = re.compile(
@@ -105,6 +105,14 @@ _SENTENCE_QUESTION = re.compile(
 )
 
 
+_YES_NO = re.compile(r"^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)\s", re.IGNORECASE)
+
+
 def wants_sentence(question: str) -> bool:
     """True for *why*, *how did/is/will...* (not *how many/strong/long*), *what did X say* and yes/no questions."""
     return bool(_SENTENCE_QUESTION.match(question.strip()))
+
+
+def is_yes_no(question: str) -> bool:
+    """True for a question answered by yes or no ("Did the G7 issue a joint statement?")."""
+    return bool(_YES_NO.match(question.strip()))

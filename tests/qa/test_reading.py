@@ -179,11 +179,15 @@ def test_a_span_of_the_wrong_kind_with_no_alternative_costs_confidence() -> None
     assert answer.confidence == pytest.approx(1 / (1 + np.exp(-1.0)), abs=1e-4)  # margin 3 less the penalty 2
 
 
-def test_why_questions_are_answered_by_the_sentence_alone() -> None:
+def test_why_questions_keep_a_sure_span_and_are_answered_by_the_sentence_where_none_fits() -> None:
     scored, rows = _scored()
-    reader = FixedReader("trade")
-    answer = answer_by_reading("Why did the talks matter?", scored, _lookup(rows), reader, 3, _config(1, 0.5, unit="passage"))
+    sure = answer_by_reading("Why did the talks matter?", scored, _lookup(rows), FixedReader("trade"), 3, _config(1, 0.5, unit="passage"))
+    assert sure.short_answer is not None and sure.short_answer.text == "trade" and sure.answer_kind == "span"
+    unsure = FixedReader("trade", margin=1.0)  # confidence 0.73: under the span threshold, over the sentence one
+    answer = answer_by_reading("Why did the talks matter?", scored, _lookup(rows), unsure, 3, _config(1, 0.9, unit="passage"))
     assert answer.answer == "The talks covered trade." and answer.short_answer is None and answer.answer_kind == "sentence"
+    yes_no = answer_by_reading("Did the talks cover trade?", scored, _lookup(rows), FixedReader("trade"), 3, _config(1, 0.5, unit="passage"))
+    assert yes_no.answer == "The talks covered trade." and yes_no.short_answer is None and yes_no.answer_kind == "sentence"
 
 
 def test_a_dateline_is_not_part_of_the_answer_sentence() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk.qa.answering.relative_dates import resolve_relative_date
 from newsdesk.qa.answering.short_answer import AnswerType
-from newsdesk.qa.answering.span_kinds import fitting_part, span_fits, wants_sentence, widen_number
+from newsdesk.qa.answering.span_kinds import fitting_part, is_yes_no, span_fits, wants_sentence, widen_number
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,12 @@ def test_relative_dates_resolve_against_the_article_date(text: str, published: s
 )
 def test_questions_a_sentence_answers(question: str, sentence: bool) -> None:
     assert wants_sentence(question) is sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no"),
+    [("Did the G7 issue a joint statement on Ukraine?", True), ("Is the ceasefire holding?", True),
+     ("Why did Trump leave?", False), ("Who met in Istanbul?", False), ("Israel's army said what?", False)],
+)
+def test_yes_no_questions(question: str, yes_no: bool) -> None:
+    assert is_yes_no(question) is yes_no
