@@ -98,7 +98,7 @@ class AnsweringConfig:
     quotes_scanned_per_quote: int = 4
     min_quotes_scanned: int = 20
     reading_budget: int = 8
-    reading_unit: str = "passage"
+    reading_unit: str = "sentence"
     reading_neighbours: int = 1
     reading_evidence_weight: float = 4.0
     reader_abstain_below: float = 0.4

@@ -91,6 +91,10 @@ def no_answer(question: str) -> dict[str, Any]:
         "quotes": [],
         "short_answer": None,
         "message": NO_ANSWER_MESSAGE,
+        "answer_kind": "none",
+        "citations": [],
+        "changes": [],
+        "disagreements": [],
     }
 
 
@@ -152,16 +156,18 @@ def test_filters_that_admit_no_article_give_no_answer_and_no_quotes(
         (None, None, "006_russia_ukraine_talks_istanbul_may"),
         ("2025-05-01", "2025-05-31", "006_russia_ukraine_talks_istanbul_may"),
         ("2025-06-01", None, "009_russia_ukraine_talks_istanbul_june"),
-        (None, "2025-03-31", "001_riyadh_lavrov_rubio_feb"),
+        # Three reports before April (Riyadh in February and March, Istanbul in February): which one the
+        # reader ranks first is the model's call; that every quote is from before April is the filter's.
+        (None, "2025-03-31", None),
         ("2025-04-10", "2025-04-10", "005_embassy_talks_istanbul_april"),  # one day, both ends inclusive
     ],
 )
 def test_since_and_until_restrict_the_quoted_dates(
-    ask_client: TestClient, since: str | None, until: str | None, first_article: str
+    ask_client: TestClient, since: str | None, until: str | None, first_article: str | None
 ) -> None:
     body = ask(ask_client, question=DELEGATION, since=since, until=until, top_k=5)
     assert len(body["quotes"]) == 5
-    assert body["quotes"][0]["article_id"] == first_article
+    assert first_article is None or body["quotes"][0]["article_id"] == first_article
     low, high = since or "0000", until or "9999"
     assert all(q["published"] and low <= q["published"] <= high for q in body["quotes"])
     if body["short_answer"]:

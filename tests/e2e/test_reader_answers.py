@@ -24,7 +24,7 @@ NOT_YET = pytest.mark.xfail(strict=True, reason="the shipped reader does not get
 @pytest.mark.parametrize(
     ("question", "short_answer", "sentence_holds"),
     [
-        pytest.param("Who hosted the G7 summit in Kananaskis?", "Mark Carney", "who hosted the summit", marks=NOT_YET),
+        ("Who hosted the G7 summit in Kananaskis?", "Mark Carney", "who hosted the summit"),
         ("Who was Darchiev's predecessor?", "Anatoly Antonov", "His predecessor"),
         ("How much military assistance did Carney announce for Ukraine?", "C$2 billion", "C$2 billion"),
         ("Which languages does Darchiev speak?", "English and French", "speaks English and French"),
