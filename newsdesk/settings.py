@@ -129,7 +129,7 @@ class Settings:
             ``none`` for sentence scoring by rules only [NEWSDESK_READER].
         reader_backend: How the reader runs: ``torch``, or ``onnx-int8`` (its int8 ONNX copy, CPU
             only, built into ~/.cache/newsdesk/reader-onnx on first use) [NEWSDESK_READER_BACKEND;
-            unset: onnx-int8 on a CPU when onnxruntime is installed, else torch].
+            unset: torch].
         fetch_allow_private: Let pages and feeds be fetched from loopback, private and
             link-local addresses (intranet feeds, tests) [NEWSDESK_FETCH_ALLOW_PRIVATE=1].
         feed_every_seconds: How often a followed feed is checked when not told

@@ -150,7 +150,10 @@ def test_held_out_windows_read_alike(int8: onnx_reader.OnnxReader, torch_cpu: Ex
     share, gaps, count = _agreement(calls, torch_cpu, int8)
 
     assert count >= 200
-    assert share >= 0.98
+    # Measured 0.971 with the shipped reader (0.9875 with the one before it): under the 98% that would
+    # make int8 the default, which is why torch reads unless onnx-int8 is asked for. The bar here
+    # guards the export against breaking, not the default.
+    assert share >= 0.96
     assert float(np.median(gaps)) < 0.2 and gaps.max() < MARGIN_TOLERANCE
 
 
@@ -198,7 +201,8 @@ def test_an_unknown_backend_is_refused_in_one_line(capsys: pytest.CaptureFixture
 
 @pytest.mark.parametrize(
     ("backend", "device", "available", "expected"),
-    [("torch", None, True, "torch"), ("onnx-int8", None, True, "onnx"), (None, "cpu", True, "onnx"),
+    # unset reads with torch: the int8 copy of the shipped reader agrees on under 98% of windows
+    [("torch", None, True, "torch"), ("onnx-int8", None, True, "onnx"), (None, "cpu", True, "torch"),
      (None, "cpu", False, "torch"), (None, "cuda", True, "torch")],
 )
 def test_settings_pick_the_backend(

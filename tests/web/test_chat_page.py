@@ -322,14 +322,19 @@ def test_untrusted_article_shows_as_text_and_runs_nothing(page: Page, server: Lo
     title = f"Zorblat lantern festival {XSS}{XSS_SCRIPT}"
     article = {
         "title": title,
+        # Markup in the text itself is refused at the door (qa/ingest/input_checks.py, tested below);
+        # the title, source and link still carry it to the page.
         "text": (
-            f"The Zorblat lantern festival was founded in 1987 by the potter Ilse Varnow. {XSS_SCRIPT} "
-            f"Organisers said {XSS} more than 4,000 lanterns were released over the river in Pellingham."
+            "The Zorblat lantern festival was founded in 1987 by the potter Ilse Varnow. "
+            "Organisers said more than 4,000 lanterns were released over the river in Pellingham."
         ),
         "url": "javascript:window.__xss=1",
         "source": '<b onmouseover="window.__xss=1">Evil</b> Gazette',
         "published": "2025-06-20",
     }
+    marked_up = {**article, "text": f"{article['text']} {XSS_SCRIPT} {XSS}"}
+    refused = httpx.post(f"{server.url}/articles", json=marked_up, headers={"X-API-Key": API_KEY})
+    assert refused.status_code == 422 and "HTML markup" in refused.text
     added = httpx.post(f"{server.url}/articles", json=article, headers={"X-API-Key": API_KEY})
     assert added.status_code == 201, added.text
 
@@ -344,8 +349,7 @@ def test_untrusted_article_shows_as_text_and_runs_nothing(page: Page, server: Lo
     expect(cards.first.locator(".quote-title")).to_have_text(title)
     expect(cards.first.locator("a")).to_have_count(0)  # the javascript: link is dropped
     cards.first.click()
-    expect(cards.first.locator(".context-text")).to_contain_text(XSS_SCRIPT)
-    expect(cards.first.locator(".context-text")).to_contain_text(XSS)
+    expect(cards.first.locator(".context-text")).to_contain_text("Ilse Varnow")
 
     assert page.locator("img, b, #messages script, #side-panel script").count() == 0
     assert page.locator('a[href^="javascript"]').count() == 0
