@@ -12,18 +12,14 @@ Two ways to spend a reading budget (``AnsweringConfig.reading_unit``):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from newsdesk.qa.answering.scoring import ScoredSentence
+from newsdesk.qa.answering.scoring import ScoredSentence, SentenceLookup
 from newsdesk.qa.reader.windows import Window, window_around
 from newsdesk.qa.types import Passage
 
 __all__ = ["ReadWindow", "SentenceLookup", "passage_windows", "sentence_windows", "windows_to_read"]
-
-SentenceLookup = Callable[[Passage], list[tuple[int, int, np.ndarray]]]
 
 
 @dataclass(frozen=True)
