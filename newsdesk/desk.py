@@ -90,7 +90,7 @@ class Newsdesk:
         self._config = config
         self._writer = ArticleWriter(store, embedder, config)
         self._answerer = QuestionAnswerer(store, embedder, config, reader)
-        self._timelines = TimelineFinder(store, embedder, config, config.story.timeline)
+        self._timelines = TimelineFinder(store, embedder, config, config.story.timeline, self._answerer.terms)
 
     # -- writes ---------------------------------------------------------
 

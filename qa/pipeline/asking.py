@@ -98,6 +98,11 @@ class QuestionAnswerer:
         self._reader = reader
         self._terms = TermStatistics(store, config.retrieval)
 
+    @property
+    def terms(self) -> TermStatistics:
+        """The document-frequency cache of this store, for other readers of it (timelines)."""
+        return self._terms
+
     def check_question(self, question: str, top_k: int | None) -> tuple[str, int]:
         """The stripped question and the number of quotes to return.
 

@@ -21,12 +21,20 @@ __all__ = ["TimelineFinder"]
 class TimelineFinder:
     """Finds the dated quotes most about a query and orders them (see :mod:`newsdesk.qa.story.timeline`)."""
 
-    def __init__(self, store: Store, embedder: Embedder, config: PipelineConfig, timeline: TimelineConfig) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        config: PipelineConfig,
+        timeline: TimelineConfig,
+        terms: TermStatistics | None = None,
+    ) -> None:
         self._store = store
         self._embedder = embedder
         self._config = config
         self._timeline = timeline
-        self._terms = TermStatistics(store, config.retrieval)
+        # The question answerer's cache when given: one set of document frequencies per store.
+        self._terms = terms or TermStatistics(store, config.retrieval)
 
     def timeline(
         self,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import os
 import threading
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from typing import Any
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.reader.config import ReaderConfig
 from newsdesk.qa.reader.onnx_export import INPUT_NAMES, INSTALL_HINT, cached_int8_model
-from newsdesk.qa.reader.spans import SpanScore, best_span
+from newsdesk.qa.reader.spans import SpanScore, best_spans, calibrated_confidence
 
 __all__ = ["OnnxReader", "load_onnx_reader", "onnx_available"]
 
@@ -83,19 +82,15 @@ class OnnxReader:
                 encoded = encode_pairs([question] * len(part), part, self._tokenizer, self._config)
                 feed = {name: getattr(encoded, name) for name in INPUT_NAMES}
                 starts, ends = self._session.run(["start_logits", "end_logits"], feed)
-                for row in range(len(part)):
-                    results.append(
-                        best_span(
-                            starts[row], ends[row], encoded.char_starts[row], encoded.char_ends[row],
-                            self._config.max_answer_tokens, self._config.alternatives,
-                        )
-                    )
+                results.extend(best_spans(
+                    starts, ends, encoded.char_starts, encoded.char_ends,
+                    self._config.max_answer_tokens, self._config.alternatives,
+                ))
         return results
 
     def confidence(self, margin: float) -> float:
         """Calibrated probability that a span with this margin over "not here" is a right answer."""
-        logit = self._calibration["slope"] * margin + self._calibration["bias"]
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
+        return calibrated_confidence(margin, self._calibration)
 
 
 def _session(path: Path) -> Any:

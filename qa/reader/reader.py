@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import os
 import threading
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from typing import Any
 
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.reader.config import ReaderConfig
-from newsdesk.qa.reader.spans import SpanScore, best_span
+from newsdesk.qa.reader.spans import SpanScore, best_spans, calibrated_confidence
 
 __all__ = ["SHIPPED_READER", "ExtractiveReader", "load_reader"]
 
@@ -64,19 +63,15 @@ class ExtractiveReader:
                 )
                 starts = output.start_logits.float().cpu().numpy()
                 ends = output.end_logits.float().cpu().numpy()
-                for row in range(len(part)):
-                    results.append(
-                        best_span(
-                            starts[row], ends[row], encoded.char_starts[row], encoded.char_ends[row],
-                            self._config.max_answer_tokens, self._config.alternatives,
-                        )
-                    )
+                results.extend(best_spans(
+                    starts, ends, encoded.char_starts, encoded.char_ends,
+                    self._config.max_answer_tokens, self._config.alternatives,
+                ))
         return results
 
     def confidence(self, margin: float) -> float:
         """Calibrated probability that a span with this margin over "not here" is a right answer."""
-        logit = self._calibration["slope"] * margin + self._calibration["bias"]
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
+        return calibrated_confidence(margin, self._calibration)
 
 
 @functools.lru_cache(maxsize=4)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SpanScore", "best_span"]
+__all__ = ["SpanScore", "best_span", "best_spans", "calibrated_confidence"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,24 @@ def best_span(
         int(char_starts[positions[first]]), int(char_ends[positions[last]]), float(pairs[first, last]), null_score,
         tuple(others[:alternatives]),
     )
+
+
+def best_spans(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    char_starts: np.ndarray,
+    char_ends: np.ndarray,
+    max_tokens: int,
+    alternatives: int = 0,
+) -> list[SpanScore]:
+    """:func:`best_span` of every row of a batch (logits and offsets shaped ``(rows, tokens)``)."""
+    return [
+        best_span(start_logits[row], end_logits[row], char_starts[row], char_ends[row], max_tokens, alternatives)
+        for row in range(len(start_logits))
+    ]
+
+
+def calibrated_confidence(margin: float, calibration: dict[str, float]) -> float:
+    """``sigmoid(slope * margin + bias)``: the probability that a span with this margin is right."""
+    logit = calibration["slope"] * margin + calibration["bias"]
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
