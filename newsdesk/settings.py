@@ -63,7 +63,15 @@ _POSTGRES_NUMBERS: tuple[tuple[str, str, Callable[[str], float]], ...] = (
     ("NEWSDESK_PG_EF_SEARCH", "pg_ef_search", int),
     ("NEWSDESK_PG_CONNECT_TIMEOUT", "pg_connect_timeout", float),
     ("NEWSDESK_PG_POOL_TIMEOUT", "pg_pool_timeout", float),
+    ("NEWSDESK_PG_HNSW_M", "pg_hnsw_m", int),
+    ("NEWSDESK_PG_HNSW_EF_CONSTRUCTION", "pg_hnsw_ef_construction", int),
+    ("NEWSDESK_PG_LEXICAL_SCAN_LIMIT", "pg_lexical_scan_limit", int),
+    ("NEWSDESK_PG_POSTINGS_PER_TOKEN", "pg_postings_per_token", int),
+    ("NEWSDESK_PG_POSTINGS_RESCORE", "pg_postings_rescore", int),
 )
+
+#: pgvector's ``hnsw.iterative_scan`` values.
+ITERATIVE_SCANS = ("strict_order", "relaxed_order", "off")
 
 
 def _feed_values(env: Mapping[str, str]) -> dict[str, object]:
@@ -114,6 +122,15 @@ class Settings:
             reading articles [NEWSDESK_PROTECT_READS=1, or ``serve --protect-reads``].
         pg_pool_max: The most PostgreSQL connections one process opens [NEWSDESK_PG_POOL_MAX].
         pg_ef_search: Candidates pgvector's HNSW search keeps [NEWSDESK_PG_EF_SEARCH].
+        pg_iterative_scan: How a filtered HNSW search goes on past ``ef_search`` until it
+            has enough rows: ``strict_order``, ``relaxed_order`` or ``off`` [NEWSDESK_PG_ITERATIVE_SCAN].
+        pg_hnsw_m, pg_hnsw_ef_construction: The HNSW index's links per node and build
+            candidates, for a database newsdesk creates [NEWSDESK_PG_HNSW_M, NEWSDESK_PG_HNSW_EF_CONSTRUCTION].
+        pg_lexical_scan_limit: The most passages a filtered lexical search scores
+            [NEWSDESK_PG_LEXICAL_SCAN_LIMIT].
+        pg_postings_per_token, pg_postings_rescore: Passages the lexical search reads from
+            each word's postings, and how many of them it scores exactly
+            [NEWSDESK_PG_POSTINGS_PER_TOKEN, NEWSDESK_PG_POSTINGS_RESCORE].
         pg_connect_timeout: Seconds to wait for the database server to accept a connection;
             a database that is down answers 503 after it [NEWSDESK_PG_CONNECT_TIMEOUT].
         pg_pool_timeout: Seconds a request waits for a pooled connection while the database
@@ -150,6 +167,12 @@ class Settings:
     pg_ef_search: int = 200
     pg_connect_timeout: float = 1.5
     pg_pool_timeout: float = 30.0
+    pg_iterative_scan: str = "strict_order"
+    pg_hnsw_m: int = 16
+    pg_hnsw_ef_construction: int = 64
+    pg_lexical_scan_limit: int = 20_000
+    pg_postings_per_token: int = 2_000
+    pg_postings_rescore: int = 1_000
     cors_origins: tuple[str, ...] = ()
     snapshot_seconds: float = 30.0
     max_body_bytes: int = 20 * 1024 * 1024
@@ -197,6 +220,11 @@ class Settings:
         for name, key, parse in _POSTGRES_NUMBERS:
             if env.get(name):
                 values[key] = _positive(env, name, parse)
+        if env.get("NEWSDESK_PG_ITERATIVE_SCAN"):
+            values["pg_iterative_scan"] = env["NEWSDESK_PG_ITERATIVE_SCAN"].strip().lower()
+            if values["pg_iterative_scan"] not in ITERATIVE_SCANS:
+                raise SettingsError(f"NEWSDESK_PG_ITERATIVE_SCAN={env['NEWSDESK_PG_ITERATIVE_SCAN']!r}: expected one of "
+                                    f"{', '.join(ITERATIVE_SCANS)}")
         if env.get("NEWSDESK_CORS_ORIGINS"):
             values["cors_origins"] = tuple(o.strip() for o in env["NEWSDESK_CORS_ORIGINS"].split(",") if o.strip())
         if env.get("NEWSDESK_SNAPSHOT_SECONDS"):
@@ -225,6 +253,12 @@ class Settings:
             ef_search=self.pg_ef_search,
             connect_timeout=self.pg_connect_timeout,
             pool_timeout=self.pg_pool_timeout,
+            iterative_scan=self.pg_iterative_scan,
+            hnsw_m=self.pg_hnsw_m,
+            hnsw_ef_construction=self.pg_hnsw_ef_construction,
+            lexical_scan_limit=self.pg_lexical_scan_limit,
+            postings_per_token=self.pg_postings_per_token,
+            postings_rescore=self.pg_postings_rescore,
         )
 
     def feed_config(self) -> FeedConfig:

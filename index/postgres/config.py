@@ -22,8 +22,15 @@ class PostgresConfig:
             ``pool_max`` connections is busy (the database is up, only loaded).
         ef_search: Candidates the HNSW index keeps while searching (raised to the
             dense candidate count when that is larger).
+        iterative_scan: pgvector's ``hnsw.iterative_scan``: a filtered search goes on past
+            ``ef_search`` until it has the rows asked for (``strict_order``: in distance order).
         lexical_scan_limit: Matching passages the full-text half ranks at most, so a
             question of common words does not rank a large share of a big table.
+        postings_per_token: Passages the lexical half takes from each question token's
+            postings, best impact first ...
+        postings_rescore: ... and how many of those, by summed impact, it scores exactly.
+        postings_above: The postings are used (without filters) when the passages holding
+            the question's phrases add up to more than this; under it every one is scored.
         hnsw_m: Links per node of the HNSW index (set when the index is created).
         hnsw_ef_construction: Candidates kept while building the HNSW index.
     """
@@ -33,6 +40,10 @@ class PostgresConfig:
     connect_timeout: float = 1.5
     pool_timeout: float = 30.0
     ef_search: int = 200
+    iterative_scan: str = "strict_order"
     lexical_scan_limit: int = 20_000
+    postings_per_token: int = 2_000
+    postings_rescore: int = 1_000
+    postings_above: int = 2_000
     hnsw_m: int = 16
     hnsw_ef_construction: int = 64

@@ -148,7 +148,7 @@ def _configure(config: PostgresConfig) -> Callable[[psycopg.Connection], None]:
     def configure(conn: psycopg.Connection) -> None:
         register_halfvec(conn)
         # A filtered search keeps walking the HNSW graph until it has enough rows, in distance order.
-        conn.execute("SET hnsw.iterative_scan = strict_order")
+        conn.execute("SELECT set_config('hnsw.iterative_scan', %s, false)", (config.iterative_scan,))
 
     return configure
 

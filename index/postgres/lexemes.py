@@ -28,7 +28,7 @@ from psycopg.pq import Format
 
 from newsdesk.index.bm25 import fts5_tokens
 
-__all__ = ["LexicalQuery", "PassageLexemes", "lexical_query", "passage_lexemes", "phrase_queries", "register_tsvector"]
+__all__ = ["LexicalQuery", "PassageLexemes", "PhraseKey", "lexical_query", "passage_lexemes", "phrase_queries", "register_tsvector"]
 
 _MAX_POSITION = 16383
 _MAX_POSITIONS = 256
@@ -110,6 +110,14 @@ def _phrase(tokens: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
+class PhraseKey:
+    """A phrase to count: its tsquery text, and its token when it is one token (counted in the postings)."""
+
+    query: str
+    token: str | None
+
+
+@dataclass(frozen=True)
 class LexicalQuery:
     """A question's words as the lexical half of a search needs them.
 
@@ -133,6 +141,14 @@ class LexicalQuery:
     def distinct_lexemes(self) -> list[str]:
         return sorted(set(self.lexemes))
 
+    @property
+    def phrase_keys(self) -> list[PhraseKey]:
+        """Each phrase as :class:`~newsdesk.index.postgres.frequencies.PhraseFrequencies` counts it."""
+        tokens: dict[int, list[str]] = {}
+        for lexeme, number in zip(self.lexemes, self.phrase_numbers):
+            tokens.setdefault(number, []).append(lexeme)
+        return [PhraseKey(text, tokens[n][0] if len(tokens[n]) == 1 else None) for n, text in enumerate(self.phrases, 1)]
+
 
 def lexical_query(terms: Sequence[str]) -> LexicalQuery | None:
     """The phrases FTS5 makes of the quoted words ``terms``; None when no word leaves a token.
@@ -155,6 +171,9 @@ def lexical_query(terms: Sequence[str]) -> LexicalQuery | None:
     )
 
 
-def phrase_queries(terms: Sequence[str]) -> list[str | None]:
-    """Each word's tsquery as FTS5 reads the quoted word; None for a word that leaves no token."""
-    return [_phrase(tokens) if tokens else None for tokens in fts5_tokens([_unquoted(term) for term in terms])]
+def phrase_queries(terms: Sequence[str]) -> list[PhraseKey | None]:
+    """Each word's phrase as FTS5 reads the quoted word; None for a word that leaves no token."""
+    return [
+        PhraseKey(_phrase(tokens), tokens[0] if len(tokens) == 1 else None) if tokens else None
+        for tokens in fts5_tokens([_unquoted(term) for term in terms])
+    ]

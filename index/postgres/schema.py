@@ -12,12 +12,13 @@ or another model is refused.
     newsdesk_sentences      article_id, ordinal, start_char, end_char, embed_hash, vector halfvec(d)
     newsdesk_passages       id, article_id, offsets, text, sentence range, title, published, source_key,
                             embedding halfvec(d) (HNSW), lexemes tsvector (FTS5's tokens, GIN), tokens
+    newsdesk_postings       lexeme, passage_id, impact: per-token postings by impact (index/postgres/postings.py)
     newsdesk_conversations  id, created_at, updated_at
     newsdesk_turns          conversation_id, ordinal, message, answer, quotes (JSON), ...
     newsdesk_feeds          id, url, interval, times of the last check and next, last error, ETag,
                             entries seen, and the lease of the server checking it
 
-Tables added later (``newsdesk_feeds``) are created by ``CREATE TABLE IF NOT EXISTS``
+Tables added later (``newsdesk_feeds``, ``newsdesk_postings``) are created by ``CREATE TABLE IF NOT EXISTS``
 when first needed, on databases made before them too, without a version change: the
 tables already there are not touched.
 """
@@ -32,6 +33,7 @@ from newsdesk.qa.errors import IndexStateError, ModelMismatchError
 
 __all__ = [
     "ARTICLE_LOCKS",
+    "SCHEMA_LOCK_STATEMENT",
     "SCHEMA_VERSION",
     "create_conversation_tables",
     "create_feed_tables",
@@ -156,9 +158,13 @@ CREATE INDEX IF NOT EXISTS newsdesk_feeds_by_next_check ON newsdesk_feeds (next_
 """
 
 
+#: Takes the schema lock until the transaction ends.
+SCHEMA_LOCK_STATEMENT = f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK}, 0)"
+
+
 def _lock_schema(conn: psycopg.Connection) -> None:
     """Serialise schema changes between processes that connect at the same time (until commit)."""
-    conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (SCHEMA_LOCK,))
+    conn.execute(SCHEMA_LOCK_STATEMENT)
 
 
 def _meta(conn: psycopg.Connection) -> dict[str, str]:

@@ -4,18 +4,16 @@ The query has the same shape as the embedded backend's search, computed in the
 database next to the rows::
 
     dense    top dense_k passages by inner product (the HNSW index), filters applied in the scan
-    lexical  top lexical_k by BM25, as FTS5 computes it (:mod:`newsdesk.index.bm25`), among at most
-             lexical_scan_limit passages matching any of the question's phrases, filters applied in the scan
+    lexical  top lexical_k by BM25, as FTS5 computes it (:mod:`newsdesk.index.bm25`), among the passages
+             holding one of the scanned phrases (:mod:`~newsdesk.index.postgres.lexical_plan`; at most
+             lexical_scan_limit of them), filters applied in the scan
     fused    dense FULL JOIN lexical: 1/(rrf_k + dense rank) + lexical_weight/(rrf_k + lexical rank)
     result   the best `limit` fused passages, joined with their articles
 
-BM25 needs, besides each matching passage's length and the positions of the question's
+BM25 needs, besides each scanned passage's length and the positions of the question's
 tokens in it (read from its ``lexemes``), the passage count and total length (kept in
-``newsdesk_state`` by every write) and each phrase's document frequency: counted among
-the matching passages when the scan saw them all, else through the GIN index, up to half
-the passages (where idf reaches FTS5's floor) or lexical_scan_limit. Beyond that limit a
-common phrase's idf is a little high, and the lexical half ranks an arbitrary subset of the
-matches, where FTS5 ranks them all.
+``newsdesk_state`` by every write) and each phrase's idf, computed beforehand from
+counts kept per generation (:mod:`~newsdesk.index.postgres.frequencies`).
 
 Scores are computed in float8 in FTS5's order of operations, and ties are broken by
 passage id, as FTS5 returns them; fused scores are computed exactly as
@@ -31,7 +29,9 @@ from typing import Any
 from psycopg import sql
 
 from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
-from newsdesk.index.postgres.lexemes import lexical_query
+from newsdesk.index.postgres.lexemes import LexicalQuery
+from newsdesk.index.postgres.lexical_plan import LexicalPlan
+from newsdesk.index.postgres.postings import POSTINGS_MATCHING
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate
@@ -51,23 +51,23 @@ dense AS (
     ) nearest
 )"""
 
-# matching     the passages holding any phrase, each with its length and the query's tokens in it
+# matching     the passages holding any scanned phrase, each with its length and the query's tokens in it
 #              (ts_delete twice: the tsvector less every other lexeme, without unnesting it all)
 # tokens       each query token in each matching passage: its positions and their weights
 #              (title positions weigh B, text positions A)
 # frequencies  each phrase's occurrences in each passage, weighted by column: a one-token phrase's
 #              from its weights, a longer one's where all its tokens follow its first in order
-# counted,     each phrase's idf from the passages holding it: counted in the scan when it saw every
-# phrases      passage (no filters, not cut short), else through the GIN index, up to half the
-#              passages (where idf reaches FTS5's floor) or lexical_scan_limit
+# phrases      each phrase's idf, computed beforehand
 # scored       BM25, summed over the phrases in the question's order (as FTS5 sums)
-_LEXICAL = """
+_SCAN_MATCHING = """
 matching AS (
     SELECT p.id, p.tokens, ts_delete(p.lexemes, tsvector_to_array(ts_delete(p.lexemes, %(distinct_lexemes)s::text[]))) AS found
     FROM newsdesk_passages p
-    WHERE p.lexemes @@ %(tsquery)s::tsquery {filters}
+    WHERE p.lexemes @@ %(scanned)s::tsquery {filters}
     LIMIT %(lexical_scan)s
-),
+)"""
+
+_LEXICAL = """
 tokens AS (
     SELECT m.id, t.phrase, t.place, u.positions, u.weights
     FROM matching m
@@ -93,27 +93,8 @@ frequencies AS (
     ) instances
     GROUP BY id, phrase
 ),
-counted AS MATERIALIZED (
-    SELECT phrase, count(*) AS hits FROM frequencies GROUP BY phrase
-),
-phrases AS MATERIALIZED (  -- once per phrase, not once per passage
-    SELECT q.phrase, CASE WHEN i.idf > 0 THEN i.idf ELSE 1e-6::float8 END AS idf
-    FROM newsdesk_state s
-    CROSS JOIN unnest(%(phrases)s::tsquery[]) WITH ORDINALITY AS q(query, phrase)
-    CROSS JOIN LATERAL (
-        SELECT CASE
-            WHEN {scan_saw_all} THEN COALESCE((SELECT c.hits FROM counted c WHERE c.phrase = q.phrase), 0)
-            ELSE (
-                SELECT count(*)
-                FROM (
-                    SELECT 1 FROM newsdesk_passages p WHERE p.lexemes @@ q.query
-                    LIMIT least(%(lexical_scan)s, (s.passages + 1) / 2)
-                ) holding
-            )
-        END AS hits
-        OFFSET 0  -- counted once, not once per use of hits below
-    ) n
-    CROSS JOIN LATERAL (SELECT ln((s.passages - n.hits + 0.5::float8) / (n.hits + 0.5::float8)) AS idf) i
+phrases AS (
+    SELECT phrase, idf FROM unnest(%(idfs)s::float8[]) WITH ORDINALITY AS q(idf, phrase)
 ),
 scored AS (
     SELECT f.id,
@@ -167,24 +148,33 @@ def _filters(filters: PassageFilter) -> tuple[str, dict[str, Any]]:
     return " ".join(clauses), params
 
 
-def hybrid_query(request: SearchRequest, lexical_scan_limit: int) -> tuple[sql.SQL, dict[str, Any]]:
+def hybrid_query(
+    request: SearchRequest,
+    words: LexicalQuery | None,
+    plan: LexicalPlan | None,
+    lexical_scan_limit: int,
+    postings: tuple[int, int] | None = None,
+) -> tuple[sql.SQL, dict[str, Any]]:
     """The one SQL statement of a hybrid search, and its parameters.
 
     Args:
         request: The question's vector and words, the filters and the fusion constants.
-        lexical_scan_limit: Matching passages the lexical half ranks at most (and the
-            most passages it counts for a phrase's document frequency).
+        words: The question's phrases (None: no lexical half).
+        plan: The phrases scanned and each one's idf (:func:`~newsdesk.index.postgres.lexical_plan.plan_lexical`).
+        lexical_scan_limit: Passages the lexical half scores at most.
+        postings: ``(per_token, rescore)`` to take the lexical candidates from the postings
+            (:mod:`~newsdesk.index.postgres.postings`) instead of scanning the passages that
+            hold the scanned phrases; None to scan.
 
     Returns:
         The statement and its named parameters; its rows are read by :func:`ranked_passages`.
     """
     retrieval = request.retrieval
     conditions, params = _filters(request.filters)
-    words = lexical_query(request.terms) if retrieval.lexical_k > 0 else None
-    template = "WITH" + _DENSE + "," + (_LEXICAL if words else _NO_LEXICAL) + "," + _FUSED
-    # Filtered, the scan sees only the admitted passages: document frequencies need the index.
-    scan_saw_all = "false" if conditions else "(SELECT count(*) FROM matching) < %(lexical_scan)s"
-    query = sql.SQL(template.replace("{filters}", conditions).replace("{scan_saw_all}", scan_saw_all))
+    lexical = words is not None and plan is not None and retrieval.lexical_k > 0
+    matching = POSTINGS_MATCHING if postings else _SCAN_MATCHING
+    template = "WITH" + _DENSE + "," + (matching + "," + _LEXICAL if lexical else _NO_LEXICAL) + "," + _FUSED
+    query = sql.SQL(template.replace("{filters}", conditions))
     params.update(
         vector=request.vector,
         dense_k=retrieval.dense_k,
@@ -193,15 +183,17 @@ def hybrid_query(request: SearchRequest, lexical_scan_limit: int) -> tuple[sql.S
         lexical_weight=float(retrieval.lexical_weight),
         limit=request.limit,
     )
-    if words:
+    if lexical:
+        assert words is not None and plan is not None
         params.update(
-            tsquery=words.tsquery,
-            phrases=words.phrases,
+            scanned=" | ".join(f"({words.phrases[i]})" for i in plan.scanned),
+            idfs=plan.idfs,
             lengths=words.lengths,
             lexemes=words.lexemes,
             distinct_lexemes=words.distinct_lexemes,
             phrase_numbers=words.phrase_numbers,
             places=words.places,
+            **(_postings_parameters(words, plan, *postings) if postings else {}),
             lexical_scan=max(lexical_scan_limit, retrieval.lexical_k),
             title_weight=TITLE_WEIGHT,
             text_weight=TEXT_WEIGHT,
@@ -210,6 +202,14 @@ def hybrid_query(request: SearchRequest, lexical_scan_limit: int) -> tuple[sql.S
             b=B,
         )
     return query, params
+
+
+def _postings_parameters(words: LexicalQuery, plan: LexicalPlan, per_token: int, rescore: int) -> dict[str, Any]:
+    """Each distinct token with the highest idf of a phrase it is in, and the postings' limits."""
+    idf_of: dict[str, float] = {}
+    for lexeme, phrase in zip(words.lexemes, words.phrase_numbers):
+        idf_of[lexeme] = max(idf_of.get(lexeme, 0.0), plan.idfs[phrase - 1])
+    return {"tokens": list(idf_of), "token_idfs": list(idf_of.values()), "per_token": per_token, "rescore": rescore}
 
 
 def ranked_passages(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Candidate, StoredPassage]]:

@@ -16,8 +16,11 @@ import numpy as np
 import psycopg
 
 from newsdesk.index.postgres.connection import PostgresConfig, connect_once, open_pool, pooled
-from newsdesk.index.postgres.lexemes import passage_lexemes, phrase_queries, register_tsvector
-from newsdesk.index.postgres.schema import ARTICLE_LOCKS, prepare_database, record_or_check_model
+from newsdesk.index.postgres.frequencies import PhraseFrequencies
+from newsdesk.index.postgres.lexemes import lexical_query, passage_lexemes, phrase_queries, register_tsvector
+from newsdesk.index.postgres.lexical_plan import plan_lexical
+from newsdesk.index.postgres.postings import DELETE_POSTINGS, INSERT_POSTINGS, create_postings, has_postings
+from newsdesk.index.postgres.schema import ARTICLE_LOCKS, SCHEMA_LOCK_STATEMENT, prepare_database, record_or_check_model
 from newsdesk.index.postgres.search import hybrid_query, ranked_passages
 from newsdesk.index.postgres.url import redact
 from newsdesk.qa.errors import IndexLockedError
@@ -75,6 +78,8 @@ class PostgresStore:
                 prepare_database(conn)
         self._pool = open_pool(url, config, vectors=True)
         self._reads = open_pool(read_url, config, vectors=True) if read_url else self._pool
+        self._frequencies = PhraseFrequencies()
+        self._postings = False  # known once check_model has run
 
     def __repr__(self) -> str:
         return f"PostgresStore({redact(self.url)!r})"
@@ -91,6 +96,10 @@ class PostgresStore:
                 conn, model, dimension, m=config.hnsw_m,
                 ef_construction=config.hnsw_ef_construction, read_only=not self.writable,
             )
+            if self.writable:
+                create_postings(conn, SCHEMA_LOCK_STATEMENT)
+        with pooled(self._reads) as conn:
+            self._postings = has_postings(conn)
 
     # -- writes --------------------------------------------------------------
 
@@ -123,7 +132,7 @@ class PostgresStore:
         lexemes = passage_lexemes(article.title, [passage.text for passage in write.passages])
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article.id)
-            removed = self._delete(conn, article.id)
+            removed = self._delete(conn, article.id, self._postings)
             conn.execute(
                 "INSERT INTO newsdesk_articles (id, title, text, url, published, source, content_hash) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -156,6 +165,8 @@ class PostgresStore:
                             passage.first_sentence, passage.last_sentence, article.title, article.published,
                             source_key, vector, lexical, lexical.tokens,
                         ))
+            if self._postings:
+                conn.execute(INSERT_POSTINGS, (article.id,))
             # Last, so the row lock every writer needs is held only until the commit.
             removed_passages, removed_tokens = removed or (0, 0)
             self._bump(
@@ -173,7 +184,7 @@ class PostgresStore:
         self._check_writable()
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article_id)
-            removed = self._delete(conn, article_id)
+            removed = self._delete(conn, article_id, self._postings)
             if removed is not None:
                 self._bump(conn, -1, -removed[0], -removed[1])
         return None if removed is None else removed[0]
@@ -190,8 +201,8 @@ class PostgresStore:
         conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (ARTICLE_LOCKS, article_id))
 
     @staticmethod
-    def _delete(conn: psycopg.Connection, article_id: str) -> tuple[int, int] | None:
-        """Delete an article (its sentences and passages cascade).
+    def _delete(conn: psycopg.Connection, article_id: str, postings: bool) -> tuple[int, int] | None:
+        """Delete an article (its sentences and passages cascade, its postings are deleted first).
 
         Returns:
             Its passage count and their tokens, or None when it was not stored.
@@ -199,6 +210,8 @@ class PostgresStore:
         passages = conn.execute(
             "SELECT count(*), COALESCE(sum(tokens), 0) FROM newsdesk_passages WHERE article_id = %s", (article_id,)
         ).fetchone()
+        if postings and passages and passages[0]:
+            conn.execute(DELETE_POSTINGS, (article_id,))
         deleted = conn.execute("DELETE FROM newsdesk_articles WHERE id = %s", (article_id,)).rowcount
         return (int(passages[0]), int(passages[1])) if deleted and passages else None
 
@@ -220,10 +233,20 @@ class PostgresStore:
 
     def search(self, request: SearchRequest) -> list[tuple[Candidate, StoredPassage]]:
         """Dense (HNSW) and lexical (full-text) candidates, filtered and fused in one query; best first."""
-        query, params = hybrid_query(request, self.config.lexical_scan_limit)
-        ef_search = max(self.config.ef_search, request.retrieval.dense_k)
+        config = self.config
+        words = lexical_query(request.terms) if request.retrieval.lexical_k > 0 else None
+        ef_search = max(config.ef_search, request.retrieval.dense_k)
         with pooled(self._reads) as conn, conn.transaction():
+            # One snapshot for the phrase counts, the passage total and the search that uses them.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(min(ef_search, 1000)),))
+            plan, postings = None, None
+            if words:
+                passages, frequencies = self._frequencies.read(conn, words.phrase_keys, self._postings)
+                plan = plan_lexical(frequencies, passages, config.lexical_scan_limit)
+                if self._postings and not request.filters.active and sum(frequencies) > config.postings_above:
+                    postings = (config.postings_per_token, config.postings_rescore)
+            query, params = hybrid_query(request, words, plan, config.lexical_scan_limit, postings)
             # Never a prepared statement: a generic plan cannot see how many passages the words match.
             rows = conn.execute(query, params, binary=True, prepare=False).fetchall()
         return ranked_passages(rows)
@@ -248,12 +271,8 @@ class PostgresStore:
         asked = {term: query for term, query in queries.items() if query is not None}
         if asked:
             with pooled(self._reads) as conn:
-                rows = conn.execute(
-                    "SELECT term, (SELECT count(*) FROM newsdesk_passages p WHERE p.lexemes @@ q::tsquery) "
-                    "FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
-                    (list(asked), list(asked.values())),
-                ).fetchall()
-            found.update((term, int(count)) for term, count in rows)
+                _, counts = self._frequencies.read(conn, list(asked.values()), self._postings)
+            found.update(zip(asked, counts))
         return found
 
     def get_article(self, article_id: str) -> Article | None:

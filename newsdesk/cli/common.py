@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from newsdesk.qa.embedding import BACKENDS
 from newsdesk.qa.reader.backends import READER_BACKENDS
 from newsdesk.qa.types import Answer
-from newsdesk.settings import Settings
+from newsdesk.settings import ITERATIVE_SCANS, Settings
 
 if TYPE_CHECKING:
     from newsdesk.desk import Newsdesk
@@ -80,6 +80,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         read_database_url=getattr(args, "read_database_url", None),
         pg_pool_max=getattr(args, "pg_pool_max", None),
         pg_ef_search=getattr(args, "pg_ef_search", None),
+        pg_iterative_scan=getattr(args, "pg_iterative_scan", None),
+        pg_postings_per_token=getattr(args, "pg_postings_per_token", None),
+        pg_postings_rescore=getattr(args, "pg_postings_rescore", None),
     )
 
 
@@ -166,6 +169,21 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument(
         "--pg-ef-search", type=_positive_int, default=default, metavar="N",
         help="with a database: candidates the HNSW vector search keeps (env NEWSDESK_PG_EF_SEARCH, default 200)",
+    )
+    parser.add_argument(
+        "--pg-iterative-scan", choices=ITERATIVE_SCANS, default=default,
+        help="with a database: how a filtered vector search goes on until it has enough rows "
+        "(env NEWSDESK_PG_ITERATIVE_SCAN, default strict_order)",
+    )
+    parser.add_argument(
+        "--pg-postings-per-token", type=_positive_int, default=default, metavar="N",
+        help="with a database: passages the lexical search reads from each word's postings "
+        "(env NEWSDESK_PG_POSTINGS_PER_TOKEN, default 2000)",
+    )
+    parser.add_argument(
+        "--pg-postings-rescore", type=_positive_int, default=default, metavar="N",
+        help="with a database: of those, how many the lexical search scores exactly "
+        "(env NEWSDESK_PG_POSTINGS_RESCORE, default 1000)",
     )
     parser.add_argument(
         "--no-server",

@@ -49,3 +49,20 @@ def test_the_cli_reports_a_bad_variable_in_one_line(command: list[str], tmp_path
     assert result.stderr == "error: NEWSDESK_SNAPSHOT_SECONDS='abc': expected a number greater than 0\n"
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_the_database_search_and_index_settings_have_one_home() -> None:
+    env = {
+        "NEWSDESK_PG_EF_SEARCH": "400", "NEWSDESK_PG_ITERATIVE_SCAN": " Relaxed_Order ", "NEWSDESK_PG_HNSW_M": "24",
+        "NEWSDESK_PG_HNSW_EF_CONSTRUCTION": "128", "NEWSDESK_PG_LEXICAL_SCAN_LIMIT": "5000",
+        "NEWSDESK_PG_POSTINGS_PER_TOKEN": "3000", "NEWSDESK_PG_POSTINGS_RESCORE": "500",
+    }
+    config = Settings.from_env(env, pg_postings_rescore=700).postgres_config()
+    assert (config.ef_search, config.iterative_scan, config.hnsw_m, config.hnsw_ef_construction) == (
+        400, "relaxed_order", 24, 128
+    )
+    assert (config.lexical_scan_limit, config.postings_per_token, config.postings_rescore) == (5000, 3000, 700)
+    with pytest.raises(SettingsError, match="NEWSDESK_PG_ITERATIVE_SCAN='sideways': expected one of strict_order"):
+        Settings.from_env({"NEWSDESK_PG_ITERATIVE_SCAN": "sideways"})
+    with pytest.raises(SettingsError, match="NEWSDESK_PG_POSTINGS_PER_TOKEN='0'"):
+        Settings.from_env({"NEWSDESK_PG_POSTINGS_PER_TOKEN": "0"})

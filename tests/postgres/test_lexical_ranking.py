@@ -16,6 +16,8 @@ import psycopg
 import pytest
 
 from newsdesk.desk import Newsdesk
+from newsdesk.index.postgres.config import PostgresConfig
+from newsdesk.index.postgres.lexical_plan import plan_lexical
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.pipeline.storage import SearchRequest, Store
 from newsdesk.qa.retrieval.filters import PassageFilter
@@ -217,3 +219,54 @@ def test_passage_lengths_are_summed_through_replaces_and_removals(postgres_url: 
         summed = conn.execute("SELECT count(*), sum(tokens) FROM newsdesk_passages").fetchone()
     desk.close()
     assert state == summed and state[1] > 0
+
+
+@pytest.mark.parametrize("terms", [("budget", "river", "flood"), ("council", "budget", "vote"), ("the", "cafe")])
+def test_past_the_scan_limit_the_rarest_words_choose_and_every_word_scores(
+    stores: dict[str, Store], postgres_server: object, terms: tuple[str, ...]
+) -> None:
+    """With a tiny scan limit only passages holding the rarest words are ranked, in FTS5's order by the full score."""
+    url = postgres_server.get_uri(database="newsdesk_lexical")  # type: ignore[attr-defined]
+    pruned = PostgresStore(url, PostgresConfig(lexical_scan_limit=4))
+    try:
+        frequencies = stores["embedded"].document_frequencies(terms)
+        plan = plan_lexical([frequencies[t] for t in terms], stores["embedded"].counts()[1], 4)
+        assert not plan.complete  # the limit does cut
+        scanned = tuple(terms[i] for i in plan.scanned)
+        holding = set(lexical_ranking(stores["embedded"], scanned))
+        expected = [p for p in lexical_ranking(stores["embedded"], terms) if p in holding]
+        assert expected and lexical_ranking(pruned, terms) == expected
+    finally:
+        pruned.close()
+
+
+def _store_with(postgres_server: object, config: PostgresConfig) -> PostgresStore:
+    store = PostgresStore(postgres_server.get_uri(database="newsdesk_lexical"), config)  # type: ignore[attr-defined]
+    store.check_model(HashingEmbedder().name, HashingEmbedder().dimension)
+    return store
+
+
+@pytest.mark.parametrize("terms", QUERIES, ids=[" ".join(terms) for terms in QUERIES])
+def test_candidates_from_every_posting_rank_as_fts5_ranks(
+    stores: dict[str, Store], postgres_server: object, terms: tuple[str, ...]
+) -> None:
+    """Taken from the postings (every posting read, every candidate rescored), the ranking is FTS5's."""
+    store = _store_with(postgres_server, PostgresConfig(postings_above=0, postings_per_token=1000, postings_rescore=1000))
+    try:
+        assert lexical_ranking(store, terms) == lexical_ranking(stores["embedded"], terms)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("terms", [("budget", "river", "flood"), ("council", "the"), ("covid-19", "cafe", "run")])
+def test_the_best_candidates_by_impact_are_ranked_in_fts5s_order(
+    stores: dict[str, Store], postgres_server: object, terms: tuple[str, ...]
+) -> None:
+    """Few rescored: the passages kept are ranked by their full score, as FTS5 ranks them."""
+    store = _store_with(postgres_server, PostgresConfig(postings_above=0, postings_per_token=2, postings_rescore=3))
+    try:
+        got = lexical_ranking(store, terms)
+        exact = lexical_ranking(stores["embedded"], terms)
+        assert 1 <= len(got) <= 3 and got == [p for p in exact if p in got]
+    finally:
+        store.close()
