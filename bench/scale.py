@@ -244,6 +244,35 @@ def ask(store: Store, questions: list[str], query_vectors: np.ndarray, rounds: i
     return latency, dense_rows
 
 
+#: PostgreSQL settings that make the lexical half score every passage holding any phrase: BM25 as FTS5 ranks.
+EXACT_LEXICAL = {"postings_above": 10**12, "lexical_scan_limit": 10**12}
+
+
+def lexical_rows(store: Store, questions: list[str]) -> list[list[int]]:
+    """Each question's lexical-only top 100 (words chosen as ``/ask`` chooses them), as row numbers."""
+    config = RetrievalConfig(dense_k=0, lexical_k=100)
+    statistics_cache = TermStatistics(store, RetrievalConfig())
+    vector = np.zeros(DIMENSION, dtype=np.float32)
+    rows = []
+    for question in questions:
+        _, common = statistics_cache.weights(question)
+        ranked = store.search(SearchRequest(vector, query_terms(question, common), PassageFilter(), 100, config))
+        rows.append([passage_row(s.passage.article_id, s.passage.ordinal) for _, s in ranked])
+    return rows
+
+
+def agreement(got: list[list[int]], exact: list[list[int]]) -> dict[str, float]:
+    """How much of the exact lexical top 10 and top 100 each ranking holds, and how often it is the same list."""
+    def held(k: int) -> float:
+        return float(np.mean([len(set(a[:k]) & set(b[:k])) / len(b[:k]) for a, b in zip(got, exact) if b]))
+
+    return {
+        "lexical_overlap@10": round(held(10), 3),
+        "lexical_overlap@100": round(held(100), 3),
+        "lexical_identical": round(float(np.mean([a == b for a, b in zip(got, exact)])), 3),
+    }
+
+
 def measure(
     name: str,
     opener: Callable[[], AbstractContextManager[Backend]],
@@ -253,17 +282,27 @@ def measure(
     query_vectors: np.ndarray,
     rounds: int,
     variants: list[dict[str, object]],
+    agreement_questions: int = 0,
 ) -> list[dict[str, object]]:
-    """Load (or reuse) one collection, then time each variant of query settings over it; one row per variant."""
+    """Load (or reuse) one collection, then time each variant of query settings over it; one row per variant.
+
+    With ``agreement_questions`` (PostgreSQL), each variant's lexical ranking of that many questions is
+    compared with BM25 over every matching passage (:data:`EXACT_LEXICAL`).
+    """
     vectors, _ = grow_vectors(source.vectors, count)
     exact = exact_top(vectors, query_vectors, 10)
     results = []
     with opener() as backend:
         loading = load(backend, source, count)
         disk, index_bytes = backend.disk(), backend.index_bytes()
+        exact_lexical = []
+        if agreement_questions and name == "postgres":
+            backend.settings(EXACT_LEXICAL)
+            exact_lexical = lexical_rows(backend.store, questions[:agreement_questions])
         for variant in variants:
             backend.settings(variant)
             latency, dense_rows = ask(backend.store, questions, query_vectors, rounds)
+            agreed = agreement(lexical_rows(backend.store, questions[:agreement_questions]), exact_lexical) if exact_lexical else {}
             recall = float(np.mean([len(set(got) & set(want.tolist())) / 10 for got, want in zip(dense_rows, exact)]))
             result = {
                 "backend": name,
@@ -275,6 +314,7 @@ def measure(
                 "index_bytes": index_bytes,
                 "rounds": rounds,
                 **{f"hybrid_{k}": v for k, v in latency.items()},
+                **agreed,
             }
             print(json.dumps(result), flush=True)
             results.append(result)
@@ -291,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=160)
     parser.add_argument("--rounds", type=int, default=3, help="times each question is asked; figures are medians")
     parser.add_argument("--ef-search", type=int, nargs="+", default=[None], help="PostgreSQL: ef_search values to compare")
+    parser.add_argument("--agreement", type=int, default=0, metavar="N",
+                        help="PostgreSQL: compare the lexical top 100 of N questions with exact BM25")
+    parser.add_argument("--postings", nargs="+", default=[], metavar="PER_TOKEN,RESCORE",
+                        help="PostgreSQL: postings settings to compare (each with every --ef-search)")
     parser.add_argument("--work-dir", type=Path, default=None, help="where to build (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the collections, and reuse kept ones (needs --work-dir)")
     parser.add_argument("--out", type=Path, default=None)
@@ -319,8 +363,12 @@ def main(argv: list[str] | None = None) -> int:
                     from bench.scale_postgres import open_postgres
 
                     opener = partial(open_postgres, args.database_url, count, DIMENSION, MODEL, args.keep)
-                    variants = [{"ef_search": ef} if ef else {} for ef in args.ef_search]
-                results.extend(measure(name, opener, source, count, questions, query_vectors, args.rounds, variants))
+                    postings = [dict(zip(("postings_per_token", "postings_rescore"), map(int, p.split(","))))
+                                for p in args.postings] or [{}]
+                    variants = [({"ef_search": ef} if ef else {}) | p for ef in args.ef_search for p in postings]
+                results.extend(measure(
+                    name, opener, source, count, questions, query_vectors, args.rounds, variants, args.agreement
+                ))
             finally:
                 if not args.keep:
                     shutil.rmtree(work, ignore_errors=True)

@@ -164,7 +164,7 @@ class Settings:
     api_keys_file: Path | None = None
     protect_reads: bool = False
     pg_pool_max: int = 8
-    pg_ef_search: int = 200
+    pg_ef_search: int = 1000
     pg_connect_timeout: float = 1.5
     pg_pool_timeout: float = 30.0
     pg_iterative_scan: str = "strict_order"

@@ -39,11 +39,11 @@ class PostgresConfig:
     pool_max: int = 8
     connect_timeout: float = 1.5
     pool_timeout: float = 30.0
-    ef_search: int = 200
+    ef_search: int = 1000
     iterative_scan: str = "strict_order"
     lexical_scan_limit: int = 20_000
     postings_per_token: int = 2_000
     postings_rescore: int = 1_000
-    postings_above: int = 2_000
+    postings_above: int = 1_000
     hnsw_m: int = 16
     hnsw_ef_construction: int = 64

@@ -205,11 +205,17 @@ def hybrid_query(
 
 
 def _postings_parameters(words: LexicalQuery, plan: LexicalPlan, per_token: int, rescore: int) -> dict[str, Any]:
-    """Each distinct token with the highest idf of a phrase it is in, and the postings' limits."""
-    idf_of: dict[str, float] = {}
+    """Each distinct token with its weight for choosing candidates, and the postings' limits.
+
+    A token weighs its phrase's idf, shared out among the phrase's tokens (``covid <-> 19``: half
+    each), so a passage holding one token of a phrase but not the phrase does not crowd out those
+    that hold it; a token in several phrases takes its highest weight.
+    """
+    weight: dict[str, float] = {}
     for lexeme, phrase in zip(words.lexemes, words.phrase_numbers):
-        idf_of[lexeme] = max(idf_of.get(lexeme, 0.0), plan.idfs[phrase - 1])
-    return {"tokens": list(idf_of), "token_idfs": list(idf_of.values()), "per_token": per_token, "rescore": rescore}
+        share = plan.idfs[phrase - 1] / words.lengths[phrase - 1]
+        weight[lexeme] = max(weight.get(lexeme, 0.0), share)
+    return {"tokens": list(weight), "token_idfs": list(weight.values()), "per_token": per_token, "rescore": rescore}
 
 
 def ranked_passages(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Candidate, StoredPassage]]:

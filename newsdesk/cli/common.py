@@ -168,7 +168,7 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
     )
     parser.add_argument(
         "--pg-ef-search", type=_positive_int, default=default, metavar="N",
-        help="with a database: candidates the HNSW vector search keeps (env NEWSDESK_PG_EF_SEARCH, default 200)",
+        help="with a database: candidates the HNSW vector search keeps (env NEWSDESK_PG_EF_SEARCH, default 1000, the most pgvector takes)",
     )
     parser.add_argument(
         "--pg-iterative-scan", choices=ITERATIVE_SCANS, default=default,
