@@ -158,11 +158,11 @@ def embedded_index_bytes(folder: Path) -> int:
 
 
 @contextmanager
-def embedded_backend(folder: Path, count: int, keep: bool) -> Iterator[Backend]:
+def embedded_backend(folder: Path, count: int, keep: bool, reload: bool = False) -> Iterator[Backend]:
     from newsdesk.index.embedded import EmbeddedStore
 
     marker = folder / "bench-scale.json"
-    loaded = keep and marker.is_file() and json.loads(marker.read_text()).get("passages") == count
+    loaded = keep and not reload and marker.is_file() and json.loads(marker.read_text()).get("passages") == count
     if not loaded:
         shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -337,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL: postings settings to compare (each with every --ef-search)")
     parser.add_argument("--work-dir", type=Path, default=None, help="where to build (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the collections, and reuse kept ones (needs --work-dir)")
+    parser.add_argument("--reload", action="store_true", help="with --keep: load again (and keep) even when kept")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if not args.from_store.is_file() or not args.questions.is_file():
@@ -357,12 +358,12 @@ def main(argv: list[str] | None = None) -> int:
             work = args.work_dir if args.keep else Path(tempfile.mkdtemp(prefix="newsdesk-scale-", dir=args.work_dir))
             try:
                 if name == "embedded":
-                    opener = partial(embedded_backend, work / f"embedded-{count}", count, args.keep)
+                    opener = partial(embedded_backend, work / f"embedded-{count}", count, args.keep, args.reload)
                     variants: list[dict[str, object]] = [{}]
                 else:
                     from bench.scale_postgres import open_postgres
 
-                    opener = partial(open_postgres, args.database_url, count, DIMENSION, MODEL, args.keep)
+                    opener = partial(open_postgres, args.database_url, count, DIMENSION, MODEL, args.keep, args.reload)
                     postings = [dict(zip(("postings_per_token", "postings_rescore"), map(int, p.split(","))))
                                 for p in args.postings] or [{}]
                     variants = [({"ef_search": ef} if ef else {}) | p for ef in args.ef_search for p in postings]

@@ -102,7 +102,13 @@ def _fresh_database(server: str, name: str) -> None:
 
 @contextmanager
 def open_postgres(
-    url: str | None, count: int, dimension: int, model: str, keep: bool, config: PostgresConfig | None = None
+    url: str | None,
+    count: int,
+    dimension: int,
+    model: str,
+    keep: bool,
+    reload: bool = False,
+    config: PostgresConfig | None = None,
 ) -> Iterator[Backend]:
     """A PostgreSQL backend holding (or ready to load) ``count`` passages, as database ``newsdesk_scale_<count>``.
 
@@ -111,13 +117,14 @@ def open_postgres(
         count: Passages in the collection.
         dimension, model: The vectors' dimension and the model name recorded.
         keep: Reuse the database when it holds the collection, and leave it afterwards.
+        reload: Load it again even when kept.
         config: The store's settings (HNSW ``m`` and ``ef_construction`` for a build).
     """
     config = config or PostgresConfig()
     name = f"newsdesk_scale_{count}"
     with (postgres_server() if url is None else _given(url)) as server:
         database = with_database(server, name)
-        loaded = keep and _holds(database, count)
+        loaded = keep and not reload and _holds(database, count)
         if not loaded:
             _fresh_database(server, name)
         elif _hnsw_options(database) != _wanted_options(config):

@@ -6,7 +6,7 @@ token's *impact* there, BM25's term-frequency part at a fixed reference length::
     f       = TITLE_WEIGHT * (occurrences in the title) + TEXT_WEIGHT * (in the text)
     impact  = f / (f + K1 * (1 - B + B * tokens / REFERENCE_LENGTH))
 
-Its index on ``(lexeme, impact DESC)`` reads a token's best passages first, so a
+Its index on ``(lexeme, impact DESC, passage_id)`` reads a token's best passages first, so a
 question's candidates are each token's ``per_token`` best passages, ranked by
 ``sum(idf * impact)``; the best ``rescore`` of those are then scored exactly, with
 every phrase, by the same BM25 as the full scan (:mod:`~newsdesk.index.postgres.search`).
@@ -24,7 +24,7 @@ import psycopg
 
 from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
 
-__all__ = ["DELETE_POSTINGS", "INSERT_POSTINGS", "POSTINGS_MATCHING", "create_postings", "has_postings"]
+__all__ = ["DELETE_POSTINGS", "INSERT_POSTINGS", "POSTINGS_CANDIDATES", "create_postings", "has_postings"]
 
 #: The passage length impacts are computed at (close to a news passage's, title included).
 REFERENCE_LENGTH = 80.0
@@ -56,32 +56,27 @@ CREATE TABLE newsdesk_postings (
 )"""
 
 _INDEXES = [
-    "CREATE INDEX newsdesk_postings_by_impact ON newsdesk_postings (lexeme, impact DESC) INCLUDE (passage_id)",
+    "CREATE INDEX newsdesk_postings_by_impact ON newsdesk_postings (lexeme, impact DESC, passage_id)",
     "CREATE INDEX newsdesk_postings_by_passage ON newsdesk_postings (passage_id)",
 ]
 
-#: The lexical half's candidates from the postings: each token's best passages by impact, the
-#: best of those by summed idf * impact (a token outside a passage's lists counts 0 there), which
-#: are then scored exactly. (Counting such a token at its list's last impact, the max-score upper
+#: The lexical half's candidates from the postings (``candidates``: passage_id): each token's best
+#: passages by impact, the best of those by summed idf * impact (a token outside a passage's lists
+#: counts 0 there), which are then scored exactly. (Counting such a token at its list's last impact, the max-score upper
 #: bound, ranked candidates worse on real questions: 0.92 against 0.95 of the exact top 100.)
-POSTINGS_MATCHING = """
+POSTINGS_CANDIDATES = """
 candidates AS (
     SELECT x.passage_id, sum(t.idf * x.impact) AS partial
     FROM unnest(%(tokens)s::text[], %(token_idfs)s::float8[]) AS t(lexeme, idf)
     CROSS JOIN LATERAL (
         SELECT o.passage_id, o.impact FROM newsdesk_postings o
         WHERE o.lexeme = t.lexeme
-        ORDER BY o.impact DESC
+        ORDER BY o.impact DESC, o.passage_id  -- equal impacts by passage id, as FTS5 breaks ties
         LIMIT %(per_token)s
     ) x
     GROUP BY x.passage_id
     ORDER BY partial DESC, x.passage_id
     LIMIT %(rescore)s
-),
-matching AS (
-    SELECT p.id, p.tokens, ts_delete(p.lexemes, tsvector_to_array(ts_delete(p.lexemes, %(distinct_lexemes)s::text[]))) AS found
-    FROM candidates c
-    JOIN newsdesk_passages p ON p.id = c.passage_id
 )"""
 
 
@@ -102,12 +97,18 @@ def create_postings(conn: psycopg.Connection, lock: str) -> bool:
     """
     if has_postings(conn):
         return False
-    with conn.transaction():
-        conn.execute(lock)
-        if has_postings(conn):  # made by another process meanwhile
-            return False
-        conn.execute(_TABLE)
-        conn.execute(f"INSERT INTO newsdesk_postings (lexeme, passage_id, impact) {_ROWS}")
-        for statement in _INDEXES:
-            conn.execute(statement)
+    try:
+        with conn.transaction():
+            conn.execute(lock)
+            # Another process may have made it while this one waited for the lock; its catalog
+            # change may not be seen yet (an advisory lock reads no invalidations), so the CREATE
+            # itself is the final check.
+            if has_postings(conn):
+                return False
+            conn.execute(_TABLE)
+            conn.execute(f"INSERT INTO newsdesk_postings (lexeme, passage_id, impact) {_ROWS}")
+            for statement in _INDEXES:
+                conn.execute(statement)
+    except (psycopg.errors.DuplicateTable, psycopg.errors.UniqueViolation):
+        return False
     return True

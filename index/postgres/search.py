@@ -4,9 +4,10 @@ The query has the same shape as the embedded backend's search, computed in the
 database next to the rows::
 
     dense    top dense_k passages by inner product (the HNSW index), filters applied in the scan
-    lexical  top lexical_k by BM25, as FTS5 computes it (:mod:`newsdesk.index.bm25`), among the passages
-             holding one of the scanned phrases (:mod:`~newsdesk.index.postgres.lexical_plan`; at most
-             lexical_scan_limit of them), filters applied in the scan
+    lexical  top lexical_k by BM25, as FTS5 computes it (:mod:`newsdesk.index.bm25`), among either the
+             best candidates of the postings (:mod:`~newsdesk.index.postgres.postings`; no filters), or
+             the passages holding one of the scanned phrases (:mod:`~newsdesk.index.postgres.lexical_plan`;
+             at most lexical_scan_limit of them), filters applied in the scan
     fused    dense FULL JOIN lexical: 1/(rrf_k + dense rank) + lexical_weight/(rrf_k + lexical rank)
     result   the best `limit` fused passages, joined with their articles
 
@@ -31,7 +32,7 @@ from psycopg import sql
 from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
 from newsdesk.index.postgres.lexemes import LexicalQuery
 from newsdesk.index.postgres.lexical_plan import LexicalPlan
-from newsdesk.index.postgres.postings import POSTINGS_MATCHING
+from newsdesk.index.postgres.postings import POSTINGS_CANDIDATES
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
 from newsdesk.qa.retrieval.fusion import Candidate
@@ -59,12 +60,21 @@ dense AS (
 #              from its weights, a longer one's where all its tokens follow its first in order
 # phrases      each phrase's idf, computed beforehand
 # scored       BM25, summed over the phrases in the question's order (as FTS5 sums)
-_SCAN_MATCHING = """
+_FOUND = "ts_delete(p.lexemes, tsvector_to_array(ts_delete(p.lexemes, %(distinct_lexemes)s::text[]))) AS found"
+
+_SCAN_MATCHING = f"""
 matching AS (
-    SELECT p.id, p.tokens, ts_delete(p.lexemes, tsvector_to_array(ts_delete(p.lexemes, %(distinct_lexemes)s::text[]))) AS found
+    SELECT p.id, p.tokens, {_FOUND}
     FROM newsdesk_passages p
-    WHERE p.lexemes @@ %(scanned)s::tsquery {filters}
+    WHERE p.lexemes @@ %(scanned)s::tsquery {{filters}}
     LIMIT %(lexical_scan)s
+)"""
+
+_POSTINGS_MATCHING = f"""{POSTINGS_CANDIDATES},
+matching AS (
+    SELECT p.id, p.tokens, {_FOUND}
+    FROM candidates c
+    JOIN newsdesk_passages p ON p.id = c.passage_id
 )"""
 
 _LEXICAL = """
@@ -172,7 +182,7 @@ def hybrid_query(
     retrieval = request.retrieval
     conditions, params = _filters(request.filters)
     lexical = words is not None and plan is not None and retrieval.lexical_k > 0
-    matching = POSTINGS_MATCHING if postings else _SCAN_MATCHING
+    matching = _POSTINGS_MATCHING if postings else _SCAN_MATCHING
     template = "WITH" + _DENSE + "," + (matching + "," + _LEXICAL if lexical else _NO_LEXICAL) + "," + _FUSED
     query = sql.SQL(template.replace("{filters}", conditions))
     params.update(

@@ -83,3 +83,20 @@ def test_the_iterative_scan_setting_reaches_every_connection(postgres_url: str) 
             assert conn.execute("SHOW hnsw.iterative_scan").fetchone()[0] == "relaxed_order"
     finally:
         store.close()
+
+
+def test_writers_opening_a_new_database_at_once_all_get_one_postings_table(postgres_url: str) -> None:
+    """As ``newsdesk add`` from several processes on an empty database: none fails making the tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_write(number: int) -> bool:
+        desk = Newsdesk.over(PostgresStore(postgres_url), HashingEmbedder())
+        try:
+            desk.add_article(ArticleDraft(title=f"Budget {number}", text=BODY, id=f"budget-{number}"))
+            return True
+        finally:
+            desk.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert all(pool.map(open_and_write, range(6)))
+    assert {(lexeme, pid) for lexeme, pid, _ in _postings(postgres_url)} == _expected_postings(postgres_url)
