@@ -92,7 +92,7 @@ def render(rows: list[dict[str, object]]) -> str:
             (float(r["passages"]), float(r["index_bytes"]) / 2**20, f"{backend} {float(r['index_bytes']) / 2**20:.0f} MiB")  # type: ignore[arg-type]
             for r in points if r.get("index_bytes")
         ]
-    width = 2 * (_PANEL_W + _MARGIN + 20) + 10
+    width = 2 * (_PANEL_W + _MARGIN + 20) + 50  # room for the last size label
     height = _PANEL_H + 90
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">']
     parts += _panel(_MARGIN + 10, "hybrid query (ms; dashed p95)", latency, "ms")

@@ -27,8 +27,11 @@ class PostgresConfig:
         lexical_scan_limit: Matching passages the full-text half ranks at most, so a
             question of common words does not rank a large share of a big table.
         postings_per_token: Passages the lexical half takes from each question token's
-            postings, best impact first ...
-        postings_rescore: ... and how many of those, by summed impact, it scores exactly.
+            postings, best impact first, at least ...
+        postings_rescore: ... and how many of those, by summed impact, it scores exactly, at least.
+        postings_share: Both grow with the collection, to this share of its passages (per token)
+            and two fifths of it (rescored): a larger collection has more words whose postings
+            are cut, and cutting them by the same share keeps the ranking as close to FTS5's.
         postings_above: The postings are used (without filters) when the passages holding
             the question's phrases add up to more than this; under it every one is scored.
         hnsw_m: Links per node of the HNSW index (set when the index is created).
@@ -45,5 +48,11 @@ class PostgresConfig:
     postings_per_token: int = 2_000
     postings_rescore: int = 1_000
     postings_above: int = 1_000
+    postings_share: float = 0.005
+
+    def postings_limits(self, passages: int) -> tuple[int, int]:
+        """``(per_token, rescore)`` for a collection of ``passages``."""
+        grown = int(passages * self.postings_share)
+        return max(self.postings_per_token, grown), max(self.postings_rescore, grown * 2 // 5)
     hnsw_m: int = 16
     hnsw_ef_construction: int = 64

@@ -245,7 +245,7 @@ class PostgresStore:
                 passages, frequencies = self._frequencies.read(conn, words.phrase_keys, self._postings)
                 plan = plan_lexical(frequencies, passages, config.lexical_scan_limit)
                 if self._postings and not request.filters.active and sum(frequencies) > config.postings_above:
-                    postings = (config.postings_per_token, config.postings_rescore)
+                    postings = config.postings_limits(passages)
             query, params = hybrid_query(request, words, plan, config.lexical_scan_limit, postings)
             # Never a prepared statement: a generic plan cannot see how many passages the words match.
             rows = conn.execute(query, params, binary=True, prepare=False).fetchall()

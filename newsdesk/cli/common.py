@@ -178,12 +178,12 @@ def add_common_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument(
         "--pg-postings-per-token", type=_positive_int, default=default, metavar="N",
         help="with a database: passages the lexical search reads from each word's postings "
-        "(env NEWSDESK_PG_POSTINGS_PER_TOKEN, default 2000)",
+        "(env NEWSDESK_PG_POSTINGS_PER_TOKEN, default 2000 or 0.5%% of the passages)",
     )
     parser.add_argument(
         "--pg-postings-rescore", type=_positive_int, default=default, metavar="N",
         help="with a database: of those, how many the lexical search scores exactly "
-        "(env NEWSDESK_PG_POSTINGS_RESCORE, default 1000)",
+        "(env NEWSDESK_PG_POSTINGS_RESCORE, default 1000 or 0.2%% of the passages)",
     )
     parser.add_argument(
         "--no-server",

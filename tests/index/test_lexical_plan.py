@@ -40,3 +40,12 @@ def test_phrases_held_nowhere_cost_nothing_and_bound_nothing() -> None:
     assert plan.scanned == [1] and plan.complete and plan.bound == 0
     assert plan_lexical([0, 0], passages=1000, scan_limit=5).scanned == [0]
     assert plan_lexical([], passages=1000, scan_limit=5).scanned == []
+
+
+def test_postings_limits_grow_with_the_collection_from_their_floors() -> None:
+    from newsdesk.index.postgres.config import PostgresConfig
+
+    config = PostgresConfig()
+    assert config.postings_limits(100_000) == (2_000, 1_000)  # floors
+    assert config.postings_limits(1_000_000) == (5_000, 2_000)  # 0.5% per token, two fifths of that rescored
+    assert PostgresConfig(postings_per_token=9_000).postings_limits(1_000_000) == (9_000, 2_000)
