@@ -23,6 +23,7 @@ from __future__ import annotations
 import psycopg
 
 from newsdesk.index.bm25 import K1, TEXT_WEIGHT, TITLE_WEIGHT, B
+from newsdesk.index.postgres.schema import SCHEMA_VERSION
 
 __all__ = ["DELETE_POSTINGS", "INSERT_POSTINGS", "POSTINGS_CANDIDATES", "create_postings", "has_postings"]
 
@@ -86,17 +87,17 @@ def has_postings(conn: psycopg.Connection) -> bool:
 
 
 def create_postings(conn: psycopg.Connection, lock: str) -> bool:
-    """Create the postings table if it is missing, filled from the passages already stored.
+    """Make sure the postings table exists, filled from the passages already stored when made now.
 
     Args:
         conn: An autocommit connection to a database with the article tables.
         lock: The statement that takes the schema lock (held until the transaction ends).
 
     Returns:
-        True when the table was made now.
+        True: the table exists (made now, or before by this or another process), so writes keep it.
     """
     if has_postings(conn):
-        return False
+        return True
     try:
         with conn.transaction():
             conn.execute(lock)
@@ -104,11 +105,13 @@ def create_postings(conn: psycopg.Connection, lock: str) -> bool:
             # change may not be seen yet (an advisory lock reads no invalidations), so the CREATE
             # itself is the final check.
             if has_postings(conn):
-                return False
+                return True
             conn.execute(_TABLE)
             conn.execute(f"INSERT INTO newsdesk_postings (lexeme, passage_id, impact) {_ROWS}")
             for statement in _INDEXES:
                 conn.execute(statement)
+            # A version-2 database is version 3 from now on: older writers, which make no postings, refuse it.
+            conn.execute("UPDATE newsdesk_meta SET value = %s WHERE key = 'schema_version'", (SCHEMA_VERSION,))
     except (psycopg.errors.DuplicateTable, psycopg.errors.UniqueViolation):
-        return False
+        pass  # made by another process meanwhile
     return True

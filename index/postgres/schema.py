@@ -18,7 +18,9 @@ or another model is refused.
     newsdesk_feeds          id, url, interval, times of the last check and next, last error, ETag,
                             entries seen, and the lease of the server checking it
 
-Tables added later (``newsdesk_feeds``, ``newsdesk_postings``) are created by ``CREATE TABLE IF NOT EXISTS``
+Version 3 added ``newsdesk_postings``: a version-2 database gets them (and version 3) the first
+time a writable newsdesk opens it, so an older newsdesk, which would write passages without
+postings, refuses it from then on. Tables added later (``newsdesk_feeds``) are created by ``CREATE TABLE IF NOT EXISTS``
 when first needed, on databases made before them too, without a version change: the
 tables already there are not touched.
 """
@@ -35,6 +37,7 @@ __all__ = [
     "ARTICLE_LOCKS",
     "SCHEMA_LOCK_STATEMENT",
     "SCHEMA_VERSION",
+    "UPGRADABLE_VERSIONS",
     "create_conversation_tables",
     "create_feed_tables",
     "prepare_database",
@@ -42,7 +45,9 @@ __all__ = [
     "recorded_model",
 ]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+#: Versions this one upgrades in place when a writable newsdesk opens them (2: before the postings).
+UPGRADABLE_VERSIONS = ("2",)
 
 #: Advisory lock keys (the first of two int4 keys): schema changes, and one lock per article id.
 SCHEMA_LOCK = 0x6E647331
@@ -214,7 +219,7 @@ def prepare_database(conn: psycopg.Connection) -> bool:
 
 
 def _check_version(found: str) -> None:
-    if found != SCHEMA_VERSION:
+    if found != SCHEMA_VERSION and found not in UPGRADABLE_VERSIONS:
         raise IndexStateError(
             f"the database holds newsdesk schema version {found}, this version reads version {SCHEMA_VERSION}; "
             "re-add the articles into a new database"

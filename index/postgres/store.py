@@ -79,7 +79,9 @@ class PostgresStore:
         self._pool = open_pool(url, config, vectors=True)
         self._reads = open_pool(read_url, config, vectors=True) if read_url else self._pool
         self._frequencies = PhraseFrequencies()
-        self._postings = False  # known once check_model has run
+        # Known once check_model has run: the primary keeps postings, the reads have them.
+        self._writes_postings = False
+        self._postings = False
 
     def __repr__(self) -> str:
         return f"PostgresStore({redact(self.url)!r})"
@@ -96,9 +98,9 @@ class PostgresStore:
                 conn, model, dimension, m=config.hnsw_m,
                 ef_construction=config.hnsw_ef_construction, read_only=not self.writable,
             )
-            if self.writable:
-                create_postings(conn, SCHEMA_LOCK_STATEMENT)
+            self._writes_postings = self.writable and create_postings(conn, SCHEMA_LOCK_STATEMENT)
         with pooled(self._reads) as conn:
+            # A replica may not have replayed the table yet: its searches scan until it has.
             self._postings = has_postings(conn)
 
     # -- writes --------------------------------------------------------------
@@ -132,7 +134,7 @@ class PostgresStore:
         lexemes = passage_lexemes(article.title, [passage.text for passage in write.passages])
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article.id)
-            removed = self._delete(conn, article.id, self._postings)
+            removed = self._delete(conn, article.id, self._writes_postings)
             conn.execute(
                 "INSERT INTO newsdesk_articles (id, title, text, url, published, source, content_hash) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -165,7 +167,7 @@ class PostgresStore:
                             passage.first_sentence, passage.last_sentence, article.title, article.published,
                             source_key, vector, lexical, lexical.tokens,
                         ))
-            if self._postings:
+            if self._writes_postings:
                 conn.execute(INSERT_POSTINGS, (article.id,))
             # Last, so the row lock every writer needs is held only until the commit.
             removed_passages, removed_tokens = removed or (0, 0)
@@ -184,7 +186,7 @@ class PostgresStore:
         self._check_writable()
         with pooled(self._pool) as conn, conn.transaction():
             self._lock_article(conn, article_id)
-            removed = self._delete(conn, article_id, self._postings)
+            removed = self._delete(conn, article_id, self._writes_postings)
             if removed is not None:
                 self._bump(conn, -1, -removed[0], -removed[1])
         return None if removed is None else removed[0]

@@ -7,6 +7,7 @@ import psycopg
 
 from newsdesk.desk import Newsdesk
 from newsdesk.index.postgres.config import PostgresConfig
+from newsdesk.index.postgres.schema import SCHEMA_VERSION
 from newsdesk.index.postgres.store import PostgresStore
 from newsdesk.qa.pipeline.storage import SearchRequest
 from newsdesk.qa.retrieval.filters import PassageFilter
@@ -63,8 +64,9 @@ def test_a_database_from_before_the_postings_gets_them_on_first_open(postgres_ur
     made_by_writes = _postings(postgres_url)
     before = _ranking(desk._store, ("budget", "river"))  # type: ignore[arg-type]
     desk.close()
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # as a version-2 database was
         conn.execute("DROP TABLE newsdesk_postings")
+        conn.execute("UPDATE newsdesk_meta SET value = '2' WHERE key = 'schema_version'")
 
     reopened = PostgresStore(postgres_url, FROM_POSTINGS)
     assert _ranking(reopened, ("budget", "river")) == before  # before check_model: no postings, the scan
@@ -72,6 +74,9 @@ def test_a_database_from_before_the_postings_gets_them_on_first_open(postgres_ur
     try:
         assert _postings(postgres_url) == made_by_writes
         assert _ranking(reopened, ("budget", "river")) == before
+        with psycopg.connect(postgres_url) as conn:
+            version = conn.execute("SELECT value FROM newsdesk_meta WHERE key = 'schema_version'").fetchone()[0]
+        assert version == SCHEMA_VERSION == "3"  # an older newsdesk, which makes no postings, now refuses it
     finally:
         reopened.close()
 
