@@ -53,10 +53,8 @@ def run(server: str, lines: list[str], workers: int, work: Path) -> dict[str, ob
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
+    # No schema beforehand: the workers make it together on the empty database, as they may.
     database = with_database(server, name)
-    # The schema first, by one process, as an operator would before starting the workers.
-    subprocess.run([sys.executable, "-m", "newsdesk", "list", "--database-url", database], check=True,
-                   capture_output=True)
     threads = str(max(1, (os.cpu_count() or 1) // workers))
     env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
     files = []
