@@ -18,11 +18,9 @@ or another model is refused.
     newsdesk_feeds          id, url, interval, times of the last check and next, last error, ETag,
                             entries seen, and the lease of the server checking it
 
-Version 3 added ``newsdesk_postings``: a version-2 database gets them (and version 3) the first
-time a writable newsdesk opens it, so an older newsdesk, which would write passages without
-postings, refuses it from then on. Tables added later (``newsdesk_feeds``) are created by ``CREATE TABLE IF NOT EXISTS``
-when first needed, on databases made before them too, without a version change: the
-tables already there are not touched.
+Version 3 added ``newsdesk_postings``: a version-2 database gets them, and version 3, when a
+writable newsdesk first opens it, so older writers (which make no postings) refuse it after.
+``newsdesk_feeds`` is made by ``CREATE TABLE IF NOT EXISTS`` when first needed, with no version change.
 """
 
 from __future__ import annotations
