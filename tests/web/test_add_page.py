@@ -9,14 +9,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from loadtest.server import LocalServer
 from tests.ingest_web.pdfs import text_pdf
 from tests.ingest_web.site import Site
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, guarded_pages, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -56,31 +55,17 @@ def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def page(server: LocalServer) -> Iterator[Page]:
-    errors: list[str] = []
-    outside: list[str] = []
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-
-        def loopback_only(route: object) -> None:
-            if urlsplit(route.request.url).netloc == urlsplit(server.url).netloc:  # type: ignore[attr-defined]
-                route.continue_()  # type: ignore[attr-defined]
-            else:
-                outside.append(route.request.url)  # type: ignore[attr-defined]
-                route.abort()  # type: ignore[attr-defined]
-
-        context.route("**/*", loopback_only)
-        opened = context.new_page()
-        opened.on("pageerror", lambda error: errors.append(str(error)))
-        opened.goto(server.url)
-        expect(opened.locator(".article-item").first).to_be_attached()
-        opened.get_by_text("Add an article", exact=True).click()
-        section = opened.locator("#api-key-section")
-        section.locator("summary").click()
-        opened.locator("#api-key").fill(API_KEY)
-        yield opened
+        with guarded_pages(browser, server.url) as open_page:
+            opened = open_page(viewport={"width": 1280, "height": 900})
+            expect(opened.locator(".article-item").first).to_be_attached()
+            opened.get_by_text("Add an article", exact=True).click()
+            section = opened.locator("#api-key-section")
+            section.locator("summary").click()
+            opened.locator("#api-key").fill(API_KEY)
+            yield opened
         browser.close()
-    assert errors == [] and outside == []
 
 
 def _ask(page: Page, question: str) -> object:

@@ -14,13 +14,12 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from loadtest.server import LocalServer
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, guarded_pages, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -28,7 +27,6 @@ playwright_api = pytest.importorskip(
 Browser = playwright_api.Browser
 Locator = playwright_api.Locator
 Page = playwright_api.Page
-Route = playwright_api.Route
 expect = playwright_api.expect
 
 pytestmark = needs_chromium
@@ -68,32 +66,14 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def open_page(browser: Browser, server: LocalServer) -> Iterator[Callable[[dict[str, int]], Page]]:
     """Open the chat page at a viewport size, with its article list loaded."""
-    contexts = []
-    js_errors: list[str] = []
-    outside: list[str] = []
+    with guarded_pages(browser, server.url) as open_guarded:
 
-    def loopback_only(route: Route) -> None:
-        if urlsplit(route.request.url).netloc == urlsplit(server.url).netloc:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
+        def opener(viewport: dict[str, int]) -> Page:
+            page = open_guarded(viewport=viewport)
+            expect(page.locator(".article-item").first).to_be_attached()
+            return page
 
-    def opener(viewport: dict[str, int]) -> Page:
-        context = browser.new_context(viewport=viewport, locale="en-US")
-        contexts.append(context)
-        context.route("**/*", loopback_only)
-        page = context.new_page()
-        page.on("pageerror", lambda error: js_errors.append(str(error)))
-        page.goto(server.url)
-        expect(page.locator(".article-item").first).to_be_attached()
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
-    assert js_errors == [], "the page raised JavaScript errors"
-    assert outside == [], "the page requested something from another host"
+        yield opener
 
 
 @pytest.fixture

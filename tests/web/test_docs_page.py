@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
 from loadtest.server import LocalServer
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, guarded_pages, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -29,29 +28,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
 
 @pytest.mark.parametrize(("path", "rendered"), [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
 def test_docs_render_with_no_request_outside_the_server(server: LocalServer, path: str, rendered: str) -> None:
-    outside: list[str] = []
-    errors: list[str] = []
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context()
-
-            def loopback_only(route: playwright_api.Route) -> None:
-                if urlsplit(route.request.url).netloc == urlsplit(server.url).netloc or route.request.url.startswith(
-                    ("data:", "blob:")
-                ):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", loopback_only)
-            page = context.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(server.url + path)
-            expect(page.locator(rendered).first).to_be_attached(timeout=30_000)
-            assert "POST /ask" in page.content().replace("\n", " ") or "/ask" in page.content()
+            with guarded_pages(browser, server.url, allow=("data:", "blob:")) as open_page:
+                page = open_page(path)
+                expect(page.locator(rendered).first).to_be_attached(timeout=30_000)
+                assert "POST /ask" in page.content().replace("\n", " ") or "/ask" in page.content()
         finally:
             browser.close()
-    assert outside == []
-    assert errors == []

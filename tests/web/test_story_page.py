@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,7 +19,7 @@ from loadtest.server import LocalServer
 from newsdesk.desk import Newsdesk
 from newsdesk.qa.embedding import SentenceTransformerEmbedder
 from newsdesk.qa.types import ArticleDraft
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, guarded_pages, needs_chromium
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]' installs it)"
@@ -28,7 +27,6 @@ playwright_api = pytest.importorskip(
 Browser = playwright_api.Browser
 Locator = playwright_api.Locator
 Page = playwright_api.Page
-Route = playwright_api.Route
 expect = playwright_api.expect
 
 pytestmark = needs_chromium
@@ -72,28 +70,11 @@ def server(
 
 @pytest.fixture
 def page(server: LocalServer) -> Iterator[Page]:
-    js_errors: list[str] = []
-    outside: list[str] = []
-
-    def loopback_only(route: Route) -> None:
-        if urlsplit(route.request.url).netloc == urlsplit(server.url).netloc:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     with playwright_api.sync_playwright() as playwright:
         browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=DESKTOP, locale="en-US")
-        context.route("**/*", loopback_only)
-        opened = context.new_page()
-        opened.on("pageerror", lambda error: js_errors.append(str(error)))
-        opened.goto(server.url)
-        yield opened
-        context.close()
+        with guarded_pages(browser, server.url) as open_page:
+            yield open_page(viewport=DESKTOP)
         browser.close()
-    assert js_errors == [], "the page raised JavaScript errors"
-    assert outside == [], "the page requested something from another host"
 
 
 def ask(page: Page, question: str) -> Locator:
