@@ -6,15 +6,16 @@ map characters to word pieces the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from newsdesk.qa.reader.config import ReaderConfig
+from newsdesk.qa.reader.spans import SpanScore, best_spans
 
-__all__ = ["EncodedBatch", "encode_pairs", "question_tail", "token_labels"]
+__all__ = ["EncodedBatch", "encode_pairs", "question_tail", "read_in_batches", "token_labels"]
 
 
 @dataclass
@@ -81,3 +82,31 @@ def token_labels(batch: EncodedBatch, answers: Sequence[tuple[int, int] | None])
             continue
         start_labels[row], end_labels[row] = inside[0], inside[-1]
     return start_labels, end_labels
+
+
+def read_in_batches(
+    question: str,
+    windows: Sequence[str],
+    tokenizer: Any,
+    config: ReaderConfig,
+    logits: Callable[[EncodedBatch], tuple[np.ndarray, np.ndarray]],
+) -> list[SpanScore]:
+    """The best span of every window, read ``config.batch_size`` windows at a time.
+
+    Args:
+        question: The question, paired with each window.
+        windows: The window texts; spans are in their characters.
+        tokenizer: The reader's tokenizer.
+        config: Batch size, lengths and span decoding.
+        logits: A model's start and end logits (``(rows, tokens)`` arrays) for an encoded batch.
+    """
+    results: list[SpanScore] = []
+    size = config.batch_size
+    for at in range(0, len(windows), size):
+        part = list(windows[at : at + size])
+        encoded = encode_pairs([question] * len(part), part, tokenizer, config)
+        starts, ends = logits(encoded)
+        results.extend(best_spans(
+            starts, ends, encoded.char_starts, encoded.char_ends, config.max_answer_tokens, config.alternatives
+        ))
+    return results

@@ -20,7 +20,7 @@ from typing import Any
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.reader.config import ReaderConfig
 from newsdesk.qa.reader.onnx_export import INPUT_NAMES, INSTALL_HINT, cached_int8_model
-from newsdesk.qa.reader.spans import SpanScore, best_spans, calibrated_confidence
+from newsdesk.qa.reader.spans import SpanScore, calibrated_confidence
 
 __all__ = ["OnnxReader", "load_onnx_reader", "onnx_available"]
 
@@ -72,21 +72,14 @@ class OnnxReader:
 
     def read(self, question: str, windows: Sequence[str]) -> list[SpanScore]:
         """The best span of every window (window character offsets), in the order given."""
-        from newsdesk.qa.reader.encoding import encode_pairs
+        from newsdesk.qa.reader.encoding import EncodedBatch, read_in_batches
 
-        results: list[SpanScore] = []
-        size = self._config.batch_size
+        def logits(encoded: EncodedBatch) -> tuple[Any, Any]:
+            starts, ends = self._session.run(["start_logits", "end_logits"], {n: getattr(encoded, n) for n in INPUT_NAMES})
+            return starts, ends
+
         with self._lock:
-            for at in range(0, len(windows), size):
-                part = list(windows[at : at + size])
-                encoded = encode_pairs([question] * len(part), part, self._tokenizer, self._config)
-                feed = {name: getattr(encoded, name) for name in INPUT_NAMES}
-                starts, ends = self._session.run(["start_logits", "end_logits"], feed)
-                results.extend(best_spans(
-                    starts, ends, encoded.char_starts, encoded.char_ends,
-                    self._config.max_answer_tokens, self._config.alternatives,
-                ))
-        return results
+            return read_in_batches(question, windows, self._tokenizer, self._config, logits)
 
     def confidence(self, margin: float) -> float:
         """Calibrated probability that a span with this margin over "not here" is a right answer."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from newsdesk.qa.errors import IndexStateError
 from newsdesk.qa.reader.config import ReaderConfig
-from newsdesk.qa.reader.spans import SpanScore, best_spans, calibrated_confidence
+from newsdesk.qa.reader.spans import SpanScore, calibrated_confidence
 
 __all__ = ["SHIPPED_READER", "ExtractiveReader", "load_reader"]
 
@@ -48,26 +48,18 @@ class ExtractiveReader:
         """The best span of every window (window character offsets), in the order given."""
         import torch
 
-        from newsdesk.qa.reader.encoding import encode_pairs
+        from newsdesk.qa.reader.encoding import EncodedBatch, read_in_batches
 
-        results: list[SpanScore] = []
-        size = self._config.batch_size
+        def logits(encoded: EncodedBatch) -> tuple[Any, Any]:
+            output = self._model(
+                input_ids=torch.from_numpy(encoded.input_ids).to(self.device),
+                token_type_ids=torch.from_numpy(encoded.token_type_ids).to(self.device),
+                attention_mask=torch.from_numpy(encoded.attention_mask).to(self.device),
+            )
+            return output.start_logits.float().cpu().numpy(), output.end_logits.float().cpu().numpy()
+
         with self._lock, torch.inference_mode():
-            for at in range(0, len(windows), size):
-                part = list(windows[at : at + size])
-                encoded = encode_pairs([question] * len(part), part, self._tokenizer, self._config)
-                output = self._model(
-                    input_ids=torch.from_numpy(encoded.input_ids).to(self.device),
-                    token_type_ids=torch.from_numpy(encoded.token_type_ids).to(self.device),
-                    attention_mask=torch.from_numpy(encoded.attention_mask).to(self.device),
-                )
-                starts = output.start_logits.float().cpu().numpy()
-                ends = output.end_logits.float().cpu().numpy()
-                results.extend(best_spans(
-                    starts, ends, encoded.char_starts, encoded.char_ends,
-                    self._config.max_answer_tokens, self._config.alternatives,
-                ))
-        return results
+            return read_in_batches(question, windows, self._tokenizer, self._config, logits)
 
     def confidence(self, margin: float) -> float:
         """Calibrated probability that a span with this margin over "not here" is a right answer."""
